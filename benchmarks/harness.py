@@ -1,0 +1,169 @@
+"""What the whole-bot benchmarks share: scratch databases, loading synthetic claims, and `python -m bot` running
+against the Bot API stand-in over loopback HTTP, exactly as deployed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from synthetic import Corpus
+
+from bot.i18n import catalog
+from bot.standin import SentMessage
+from claims.db import upgrade
+from claims.service import ClaimService
+from claims.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+TOKEN = "123456789:BENCH-not-a-real-token-abcdefghijklmn"
+
+
+@contextmanager
+def database(kind: str, scratch: Path, postgres: str | None = None) -> Iterator[str]:
+    """A fresh, migrated database URL: a copy of a migrated SQLite file, or a new PostgreSQL database on the
+    server `postgres` points at (dropped afterwards)."""
+    if kind == "sqlite":
+        template = scratch / "template.sqlite3"
+        if not template.exists():
+            upgrade(f"sqlite:///{template}")
+        path = scratch / f"{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copy(template, path)
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if postgres is None:
+        raise ValueError("a PostgreSQL server URL is needed")
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def load_claims(url: str, corpus: Corpus, index_dir: Path | None = None) -> None:
+    """Import every claim of `corpus` (published fact-checks), indexing them into `index_dir` when given."""
+    service = ClaimService.from_settings(
+        Settings(_env_file=None, database_url=url, index_dir=index_dir), migrate=False
+    )
+    try:
+        service.import_records(corpus.records())
+    finally:
+        service.close()
+
+
+def bot_env(api_url: str, database_url: str, **settings: object) -> dict[str, str]:
+    """The environment of a deployed bot (nothing inherited that would change its settings)."""
+    keep = ("TELEGRAM_", "DATABASE_", "BOT_", "LOG_", "INDEX_", "MATCH_", "RATE_", "DB_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(keep)}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=api_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update({name.upper(): str(value) for name, value in settings.items() if value is not None})
+    return env
+
+
+class BotProcess:
+    """`python -m bot` in its own process; its output goes to `log`."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as sink:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                env=self.env,
+                cwd=REPO,
+                stdout=sink,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the bot process has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self) -> float:
+        """The bot process's resident memory now, in MB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    async def stop(self) -> int:
+        assert self.process is not None
+        if self.process.returncode is not None:
+            return self.process.returncode
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return await asyncio.wait_for(self.process.wait(), 30)
+        except TimeoutError:
+            self.process.kill()
+            return await self.process.wait()
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+
+def _prefix(key: str) -> str:
+    """The fixed start of a catalog text (before its first placeholder or tag)."""
+    return re.split(r"[{<]", catalog("en")[key], maxsplit=1)[0]
+
+
+# How a reply is recognised: by its buttons (callback data), else by the start of its text.
+BUTTON_OUTCOMES = (("1:q:", "answered"), ("1:unsub:", "queued"), ("1:pick:", "suggested"))
+TEXT_OUTCOMES = (
+    (_prefix("verdict.published"), "published"),
+    (_prefix("verdict.corrected"), "corrected"),
+    (_prefix("check.nothing"), "nothing"),
+    (_prefix("rate_limited"), "rate-limited"),
+    (_prefix("error.db_unavailable"), "db-busy"),
+)
+
+
+def outcome_of(message: SentMessage) -> str:
+    for button in message.buttons:
+        for prefix, outcome in BUTTON_OUTCOMES:
+            if (button.callback_data or "").startswith(prefix):
+                return outcome
+    for prefix, outcome in TEXT_OUTCOMES:
+        if message.text.startswith(prefix):
+            return outcome
+    if "\nClaim: " in message.text:
+        return "card"  # a verdict card without buttons: a pending text whose claim was published meanwhile
+    return "other"

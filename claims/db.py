@@ -1,0 +1,184 @@
+"""Engines, sessions and migrations for SQLite (default) and PostgreSQL, behind one small class.
+
+The store is synchronous (SQLModel sessions); the bot reaches it through `claims.aio`, which runs every call in a
+bounded thread pool. SQLite has no asyncio driver that avoids threads anyway, and one code path for both databases
+keeps the CLI, the bot and the tests on the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from claims.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def is_sqlite(url: str) -> bool:
+    """True for SQLite URLs."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, timeout: float = 5.0) -> Engine:
+    """An engine tuned for the bot: WAL and a busy timeout on SQLite, pre-ping on PostgreSQL."""
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+        _configure_sqlite(engine, timeout)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=timeout,
+        connect_args={"connect_timeout": max(1, round(timeout))},
+    )
+
+
+def _configure_sqlite(engine: Engine, timeout: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Take over BEGIN from pysqlite so write transactions can start IMMEDIATE (see `_on_begin`).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            _ensure_wal(cursor, timeout)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: object) -> None:
+        # A writer takes the lock up front: two processes checking "is this claim already pending?" then
+        # inserting cannot interleave, and there is no deadlock-prone lock upgrade mid-transaction.
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")  # type: ignore[attr-defined]
+        connection.exec_driver_sql(f"BEGIN {mode}")  # type: ignore[attr-defined]
+
+
+def _ensure_wal(cursor: sqlite3.Cursor, timeout: float) -> None:
+    """Switch the file to WAL once; later connections only read the mode.
+
+    WAL is a property of the file, so most connections find it set. Asking for it again is not free: SQLite can answer
+    "database is locked" at once, without its busy handler, while another connection opens or checkpoints the WAL
+    (seen with fifteen threads opening connections together), so both the read and the switch retry until `timeout`.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() not in {"wal", "memory"}:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database at `url` to `revision`."""
+    try:
+        if is_sqlite(url):
+            database = make_url(url).database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+        command.upgrade(alembic_config(url), revision)
+    except (OperationalError, DBAPIError) as exc:
+        raise DatabaseUnavailable(f"cannot migrate the database: {_short(exc)}") from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class Database:
+    """Sessions for reading and for writing, with database errors turned into `DatabaseUnavailable`."""
+
+    def __init__(self, url: str, engine: Engine | None = None, *, timeout: float = 5.0) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url, timeout=timeout)
+        self.sqlite = self.engine.dialect.name == "sqlite"
+        self.timeout = timeout
+        self._write_engine = (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.sqlite else self.engine
+        )
+        # SQLite has one writer at a time. Threads of this process queue here for it, and the next one starts
+        # as soon as the last commits; left to SQLite, they would poll its lock with sleeps of up to 100 ms
+        # (its busy handler), which under load made most of a reply's latency. Other processes still meet
+        # SQLite's busy timeout.
+        self._write_lock = threading.Lock() if self.sqlite else None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reads; rolled back at the end."""
+        with self._guard(), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one write transaction, committed on success and rolled back on any error."""
+        with self._writer(), self._guard(), Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """This process's turn to write (SQLite), waiting no longer than the database timeout."""
+        if self._write_lock is None:
+            yield
+            return
+        if not self._write_lock.acquire(timeout=self.timeout):
+            log.warning("database unavailable: waited %.1f s for the write lock", self.timeout)
+            raise DatabaseUnavailable("database is locked")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as exc:
+            log.warning("database unavailable: %s", _short(exc))
+            raise DatabaseUnavailable(_short(exc)) from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise DatabaseUnavailable(_short(exc)) from exc
+            raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

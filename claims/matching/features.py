@@ -1,0 +1,225 @@
+"""Features of a (query, wording) pair, and of a claim from the features of its wordings.
+
+A person's text usually repeats the claim inside more words (a tweet quotes it, adds a comment, a hashtag, a
+signature), so the features ask both "how much of the claim is in the text" and "how much of the text is the
+claim", weighted by how rare each term is (IDF from the index), plus rapidfuzz's views of the surface strings
+and exact agreement on numbers. The logistic model in `model.py` turns them into one confidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from claims.matching.index import BM25_B, BM25_K1
+from claims.matching.normalise import tokens
+
+__all__ = [
+    "FEATURE_NAMES",
+    "CorpusStats",
+    "PreparedText",
+    "QueryContext",
+    "claim_features",
+    "pair_features",
+    "prepare_text",
+    "query_context",
+]
+
+# Order matters: `model.WEIGHTS` follows it. Keep `benchmarks/fit_matcher.py` in step when changing it.
+FEATURE_NAMES: tuple[str, ...] = (
+    "bm25",  # BM25 of the wording for the query, over log(1 + wordings indexed) so index size cancels
+    "cover_claim",  # IDF share of the wording's terms found in the query
+    "cover_query",  # IDF share of the query's terms found in the wording
+    "rarest_found",  # IDF of the rarest wording term found in the query, over that of the wording's rarest
+    "numbers_agree",  # share of the wording's numbers that the query has too (0 when it has none)
+    "numbers_differ",  # share of the wording's numbers the query lacks: "70%" is not "17%"
+    "token_set",  # rapidfuzz token_set_ratio of the analysed terms
+    "partial",  # rapidfuzz partial_ratio: the shorter side as a near-substring of the longer
+    "length_ratio",  # log of query terms over wording terms, clipped: long texts cover claims by chance
+    "wordings",  # 1 when two or more of the claim's wordings matched (a claim-level feature)
+    "char_grams",  # cosine of the sets of character 4-grams of the unstemmed words: "pnbrock" ~ "PnB Rock"
+    "year_agree",  # 1 when the wording mentions the year the text is dated (a pasted tweet's signature)
+    "month_agree",  # 1 when it mentions that month of that year ("in August 2019")
+    "semantic",  # cosine similarity of sentence embeddings when a model is configured, else 0
+)
+N_FEATURES = len(FEATURE_NAMES)
+_MAX_LENGTH_RATIO = math.log(8.0)
+_GRAM = 4
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH_NAMES = (
+    ("january", "janvier"),
+    ("february", "fevrier"),
+    ("march", "mars"),
+    ("april", "avril"),
+    ("may", "mai"),
+    ("june", "juin"),
+    ("july", "juillet"),
+    ("august", "aout"),
+    ("september", "septembre"),
+    ("october", "octobre"),
+    ("november", "novembre"),
+    ("december", "decembre"),
+)
+_MONTH_OF = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+# "August 2019", "August 3, 2019", "3 août 2019", "août 2019" (accents are folded by `tokens` first).
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(_MONTH_OF)})\s+(?:\d{{1,2}},?\s+)?(1[89]\d\d|20\d\d)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """One side of a comparison, with what every feature needs computed once."""
+
+    terms: tuple[str, ...]
+    unique: frozenset[str]
+    counts: dict[str, int]
+    numbers: frozenset[str]
+    joined: str
+    grams: frozenset[str]
+    years: frozenset[int]
+    months: frozenset[tuple[int, int]]
+
+
+def _counts(terms: Sequence[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for term in terms:
+        counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
+def _grams(words: str) -> frozenset[str]:
+    padded = f" {words} "
+    return frozenset(padded[i : i + _GRAM] for i in range(len(padded) - _GRAM + 1))
+
+
+def _months(words: str) -> frozenset[tuple[int, int]]:
+    if not any(ch.isdigit() for ch in words):
+        return frozenset()
+    return frozenset((int(year), _MONTH_OF[month]) for month, year in _MONTH_YEAR.findall(words))
+
+
+def prepare_text(terms: Sequence[str], text: str = "") -> PreparedText:
+    """Precompute the sets and strings the features compare: `terms` analysed, `text` the cleaned words."""
+    terms = tuple(terms)
+    # The unstemmed words, stop words kept: character n-grams see what stemming and splitting lose.
+    words = " ".join(tokens(text)) if text else ""
+    return PreparedText(
+        terms=terms,
+        unique=frozenset(terms),
+        counts=_counts(terms),
+        numbers=frozenset(t for t in terms if t[0].isdigit()),
+        joined=" ".join(terms),
+        grams=_grams(words) if words else frozenset(),
+        years=frozenset(int(y) for y in _YEAR.findall(words)) if words else frozenset(),
+        months=_months(words),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """What the features need from the index: term rarity, the mean wording length and the index size."""
+
+    idf: Callable[[str], float]
+    average_length: float
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueryContext:
+    """The query side of every comparison, computed once per search rather than once per candidate."""
+
+    query: PreparedText
+    weight: float
+    stats: CorpusStats
+    date: tuple[int, int] | None = None
+
+
+def query_context(
+    query: PreparedText, stats: CorpusStats, *, date: tuple[int, int] | None = None
+) -> QueryContext:
+    """Bind a prepared query to the corpus statistics it is scored against, with its date when known."""
+    return QueryContext(query=query, weight=sum(stats.idf(t) for t in query.unique), stats=stats, date=date)
+
+
+def _bm25(found: frozenset[str], wording: PreparedText, stats: CorpusStats) -> float:
+    # Okapi BM25 with tantivy's constants, each query term once: the features must be computable for any text
+    # (`Matcher.score`), not only for the ones the index returned with a score.
+    norm = BM25_K1 * (1.0 - BM25_B + BM25_B * len(wording.terms) / stats.average_length)
+    total = 0.0
+    idf = stats.idf
+    for term in found:
+        tf = wording.counts[term]
+        total += idf(term) * tf * (BM25_K1 + 1.0) / (tf + norm)
+    return total
+
+
+def pair_features(context: QueryContext, wording: PreparedText, *, semantic: float = 0.0) -> list[float]:
+    """The features of one wording against the query, in `FEATURE_NAMES` order (claim-level ones zero)."""
+    query = context.query
+    if not query.unique or not wording.unique:
+        return [0.0] * (N_FEATURES - 1) + [semantic]
+    stats = context.stats
+    idf = stats.idf
+    found = query.unique & wording.unique
+    weights = [idf(term) for term in wording.unique]
+    weight_wording = sum(weights)
+    rarest = max(weights)
+    found_weights = [idf(term) for term in found]
+    weight_found = sum(found_weights)
+    rarest_found = max(found_weights, default=0.0)
+
+    numbers_agree = numbers_differ = 0.0
+    if wording.numbers:
+        share = len(wording.numbers & query.numbers) / len(wording.numbers)
+        numbers_agree = share
+        numbers_differ = 1.0 - share
+    if found:
+        shorter, longer = sorted((query.joined, wording.joined), key=len)
+        token_set = fuzz.token_set_ratio(query.joined, wording.joined) / 100.0
+        partial = fuzz.partial_ratio(shorter, longer) / 100.0
+    else:
+        # No term in common: the fuzzy ratios would only measure shared letters, noise the model need not see.
+        token_set = partial = 0.0
+    ratio = math.log(max(1, len(query.terms)) / max(1, len(wording.terms)))
+    grams = 0.0
+    if query.grams and wording.grams:
+        grams = len(query.grams & wording.grams) / math.sqrt(len(query.grams) * len(wording.grams))
+    year_agree = month_agree = 0.0
+    if context.date is not None:
+        year_agree = 1.0 if context.date[0] in wording.years else 0.0
+        month_agree = 1.0 if context.date in wording.months else 0.0
+    return [
+        math.log1p(_bm25(found, wording, stats) / math.log(2.0 + stats.size)),
+        weight_found / weight_wording if weight_wording > 0 else 0.0,
+        weight_found / context.weight if context.weight > 0 else 0.0,
+        rarest_found / rarest if rarest > 0 else 0.0,
+        numbers_agree,
+        numbers_differ,
+        token_set,
+        partial,
+        max(-_MAX_LENGTH_RATIO, min(_MAX_LENGTH_RATIO, ratio)) / _MAX_LENGTH_RATIO,
+        0.0,
+        grams,
+        year_agree,
+        month_agree,
+        semantic,
+    ]
+
+
+_WORDINGS = FEATURE_NAMES.index("wordings")
+_NUMBERS_DIFFER = FEATURE_NAMES.index("numbers_differ")
+_LENGTH_RATIO = FEATURE_NAMES.index("length_ratio")
+
+
+def claim_features(per_wording: Sequence[Sequence[float]]) -> list[float]:
+    """A claim's features from its matched wordings: the best value of each (the least of the penalties)."""
+    if len(per_wording) == 1:
+        return list(per_wording[0])
+    combined = [max(values) for values in zip(*per_wording, strict=True)]
+    combined[_NUMBERS_DIFFER] = min(row[_NUMBERS_DIFFER] for row in per_wording)
+    combined[_LENGTH_RATIO] = min(row[_LENGTH_RATIO] for row in per_wording)
+    combined[_WORDINGS] = 1.0
+    return combined

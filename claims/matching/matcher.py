@@ -1,0 +1,280 @@
+"""The matcher: finds the already checked claims a person's text repeats, with a calibrated confidence.
+
+Two stages, as search engines do: the inverted index (BM25 over analysed terms) proposes the few dozen
+wordings that share the rarest words with the text; each is then re-scored with finer features (coverage both
+ways, numbers, fuzzy string similarity, optionally sentence embeddings), the wordings of one claim pooled, and
+a fitted linear model ranks the claims and turns the ranking score into a confidence in [0, 1].
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Container, Iterable, Iterator, Sequence, Sized
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claims.matching.bulk import prepare_wording, prepare_wordings
+from claims.matching.compounds import split_unknown
+from claims.matching.config import MatchConfig
+from claims.matching.features import (
+    FEATURE_NAMES,
+    CorpusStats,
+    QueryContext,
+    claim_features,
+    pair_features,
+    prepare_text,
+    query_context,
+)
+from claims.matching.index import StoredWording, TermIndex
+from claims.matching.model import Model
+from claims.matching.query import Query
+from claims.matching.results import Hit, Tier
+from claims.matching.weights import LEXICAL, SEMANTIC
+
+if TYPE_CHECKING:
+    from claims.matching.semantic import SemanticIndex
+
+__all__ = ["ClaimCandidate", "Matcher"]
+
+log = logging.getLogger(__name__)
+
+# How many wordings the inverted index proposes, and how many claims among them are re-scored. Chosen on
+# CheckThat! train (30/10 ranked as well as 40-60/20 there, and costs half as much per search): the right claim
+# is among the first ten for ~90% of tweets, and deeper lists mostly add near-misses.
+CANDIDATE_WORDINGS = 30
+RERANK_CLAIMS = 10
+_COVER_CLAIM = FEATURE_NAMES.index("cover_claim")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCandidate:
+    """A claim the index proposed, with its pooled features (what the model scores; used by the fitting)."""
+
+    claim_id: int
+    wording_id: int
+    features: tuple[float, ...]
+
+
+class Matcher:
+    """An index of claim wordings that answers `search(query)` with calibrated hits. Thread-safe."""
+
+    def __init__(self, config: MatchConfig = MatchConfig(), *, index_dir: Path | None = None) -> None:
+        self.config = config
+        self.index_dir = index_dir
+        self._index = TermIndex(index_dir / "lexical" if index_dir is not None else None)
+        self._lock = threading.RLock()
+        self._semantic: SemanticIndex | None = None
+        self._model: Model = LEXICAL
+        if config.semantic_model is not None:
+            # Imported here: the semantic extra pulls torch, which a lexical-only install must never need.
+            from claims.matching.semantic import SemanticIndex
+
+            self._semantic = SemanticIndex(
+                config.semantic_model, index_dir / "semantic" if index_dir is not None else None
+            )
+            if SEMANTIC is None:
+                log.warning("no fitted weights for the semantic feature; matching stays lexical")
+            else:
+                self._model = SEMANTIC
+            self._embed_missing()
+
+    def _embed_missing(self) -> None:
+        """Embed the indexed wordings that have no vector (first use of a model, or a changed model)."""
+        assert self._semantic is not None
+        if len(self._semantic) == len(self._index):
+            return
+        missing = [w for w in self._index.all_wordings() if w.wording_id not in self._semantic]
+        if missing:
+            log.info("embedding %d wordings for the semantic feature", len(missing))
+            self._semantic.add(missing)
+
+    # -- the index ---------------------------------------------------------------------------------------
+
+    def add(self, *, wording_id: int, claim_id: int, text: str, lang: str | None = None) -> None:
+        """Index one wording of a claim, searchable by the next `search`; re-adding an id replaces it."""
+        wording = prepare_wording(wording_id, claim_id, text, lang)
+        with self._lock:
+            self._index.add(wording)
+            if self._semantic is not None:
+                self._semantic.add([wording])
+
+    def add_many(self, items: Iterable[tuple[int, int, str, str | None]]) -> int:
+        """Index many `(wording_id, claim_id, text, lang)` at once (startup, import); returns how many."""
+        count = 0
+        expected = len(items) if isinstance(items, Sized) else None
+        with self._lock:
+            for batch in prepare_wordings(items, expected=expected):
+                self._index.add_many(batch, commit=False)
+                if self._semantic is not None:
+                    self._semantic.add(batch)
+                count += len(batch)
+            self._index.refresh()
+        return count
+
+    def remove(self, wording_id: int) -> None:
+        """Drop a wording from the index (a no-op when it is not there)."""
+        with self._lock:
+            self._index.remove(wording_id)
+            if self._semantic is not None:
+                self._semantic.remove(wording_id)
+
+    def reassign(self, *, from_claim: int, into_claim: int) -> None:
+        """After a merge: every wording of `from_claim` now belongs to `into_claim`."""
+        if from_claim == into_claim:
+            return
+        with self._lock:
+            moved = [
+                StoredWording(w.wording_id, into_claim, w.lang, w.text, w.terms)
+                for w in self._index.wordings_of(from_claim)
+            ]
+            for wording in moved:
+                self._index.add(wording)
+            # The semantic vectors are keyed by wording, not claim: nothing to move there.
+
+    @property
+    def watermark(self) -> int:
+        """The highest wording id ever indexed here (rows above it were written elsewhere and need adding)."""
+        return self._index.watermark
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def save(self) -> None:
+        """Persist to `index_dir` (nothing to do without one)."""
+        with self._lock:
+            self._index.refresh()
+            if self._semantic is not None:
+                self._semantic.save()
+
+    def close(self) -> None:
+        """Save and release the index directory's writer lock."""
+        with self._lock:
+            self.save()
+            self._index.close()
+
+    def __enter__(self) -> Matcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- scoring -----------------------------------------------------------------------------------------
+
+    def _stats(self) -> CorpusStats:
+        return CorpusStats(
+            idf=self._index.idf, average_length=self._index.average_length, size=len(self._index)
+        )
+
+    def _context(self, query: Query) -> QueryContext:
+        """The query side of the features: its terms, plus known halves of glued words the index lacks."""
+        extra = query.names + tuple(split_unknown(query.terms, query.lang, self._index.doc_freq))
+        terms = query.terms[: query.words] + extra
+        return query_context(prepare_text(terms, query.text), self._stats(), date=query.date)
+
+    def candidates(
+        self, query: Query, *, depth: int = RERANK_CLAIMS, exclude: Container[int] = ()
+    ) -> list[ClaimCandidate]:
+        """The claims the index proposes for `query`, in index order, with the features the model scores."""
+        if query.empty:
+            return []
+        context = self._context(query)
+        pooled: dict[int, list[tuple[StoredWording, list[float]]]] = {}
+        for wording, similarity, lexical in self._proposals(context.query.terms, query, exclude, depth):
+            rows = pooled.get(wording.claim_id)
+            if rows is None:
+                # Lexical proposals fill `depth` claims; embeddings may add as many again that share no word.
+                if len(pooled) >= (depth if lexical else 2 * depth):
+                    continue
+                rows = pooled[wording.claim_id] = []
+            wording_text = prepare_text(wording.terms, wording.text)
+            rows.append((wording, pair_features(context, wording_text, semantic=similarity)))
+        found: list[ClaimCandidate] = []
+        for claim_id, rows in pooled.items():
+            best = max(rows, key=lambda row: self._model.rank_score(row[1]))[0]
+            features = claim_features([row[1] for row in rows])
+            found.append(
+                ClaimCandidate(claim_id=claim_id, wording_id=best.wording_id, features=tuple(features))
+            )
+        return found
+
+    def _proposals(
+        self, terms: Sequence[str], query: Query, exclude: Container[int], depth: int
+    ) -> Iterator[tuple[StoredWording, float, bool]]:
+        """Wordings worth re-scoring, lexical ones first: (wording, embedding similarity, lexical?)."""
+        limit = CANDIDATE_WORDINGS * max(1, depth // RERANK_CLAIMS)
+        found = self._index.search(terms, limit=limit, claims=depth, exclude=exclude)
+        if self._semantic is None:
+            yield from ((candidate.wording, 0.0, True) for candidate in found)
+            return
+        neighbours = self._semantic.neighbours(query.text, limit=limit)
+        seen = set()
+        for candidate in found:
+            seen.add(candidate.wording.wording_id)
+            yield candidate.wording, neighbours.similarity(candidate.wording.wording_id), True
+        for wording_id, similarity in neighbours.top:
+            if wording_id in seen:
+                continue
+            wording = self._index.get(wording_id)
+            if wording is not None and wording.claim_id not in exclude:
+                yield wording, similarity, False
+
+    def search(self, query: Query, *, limit: int = 5, exclude: Container[int] = ()) -> list[Hit]:
+        """The best claims for `query`, best first, one hit per claim, claims in `exclude` skipped."""
+        if limit <= 0:
+            return []
+        found = self.candidates(query, depth=max(RERANK_CLAIMS, limit), exclude=exclude)
+        if not found:
+            return []
+        model = self._model
+        # On a tie the older claim (lower id) first: duplicates are usually later copies of it.
+        scored = sorted(
+            ((model.rank_score(c.features), c) for c in found), key=lambda pair: (-pair[0], pair[1].claim_id)
+        )
+        best = scored[0][0]
+        runner_up = scored[1][0] if len(scored) > 1 else None
+        hits: list[Hit] = []
+        for position, (score, candidate) in enumerate(scored[:limit]):
+            # The leader is judged against the runner-up, every other claim against the leader.
+            confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
+            hits.append(
+                Hit(
+                    claim_id=candidate.claim_id,
+                    wording_id=candidate.wording_id,
+                    score=confidence,
+                    tier=self.tier(confidence, query, coverage=candidate.features[_COVER_CLAIM]),
+                )
+            )
+        return hits
+
+    def score(self, query: Query, text: str, lang: str | None = None) -> float:
+        """Confidence in [0, 1] that `text` states the claim in `query`, judged as `search` would judge it
+        against a typical rival (the index's own claims are not consulted)."""
+        if query.empty:
+            return 0.0
+        wording = prepare_wording(0, 0, text, lang)
+        if not wording.terms:
+            return 0.0
+        similarity = 0.0
+        if self._semantic is not None and self._model.uses_semantic:
+            similarity = self._semantic.similarity(query.text, wording.text)
+        features = pair_features(
+            self._context(query), prepare_text(wording.terms, wording.text), semantic=similarity
+        )
+        model = self._model
+        return model.confidence(features, model.rank_score(features))
+
+    def tier(self, score: float, query: Query, *, coverage: float = 1.0) -> Tier:
+        """The tier a hit of confidence `score` earns; short texts, and texts holding little of the claim
+        (`coverage`: IDF share of the claim's words found in the text), never get an answer, only suggestions."""
+        config = self.config
+        if (
+            score >= config.answer_threshold
+            and query.words >= config.min_answer_words
+            and coverage >= config.min_answer_coverage
+        ):
+            return Tier.ANSWER
+        if score >= self.config.suggest_threshold:
+            return Tier.SUGGEST
+        return Tier.NONE

@@ -1,0 +1,128 @@
+"""Per-language normalisation into index terms: lowercase, tokens, no stop words, Snowball stems, no accents.
+
+The same function analyses the claims when they are indexed and the people's texts when they are searched, so
+both sides always agree on what a term is.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+from claims.matching.stopwords import stop_words
+
+__all__ = ["STEMMED_LANGUAGES", "analyse", "fold", "tokens"]
+
+# ISO 639-1 → Snowball algorithm shipped by PyStemmer.
+_SNOWBALL = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "et": "estonian",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "fa": "persian",
+}
+STEMMED_LANGUAGES = frozenset(code for code, name in _SNOWBALL.items() if name in Stemmer.algorithms())
+
+# A number keeps its decimal/thousands marks so "2,000" and "2000" can be made one term; else runs of letters
+# and digits. Apostrophes split ("l'État" → "l", "état") since French elision glues articles to nouns.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[,.]\d{3})+$")
+# The same tokens for lowercase ASCII text, where `[^\W_]` is just letters and digits (a faster pattern).
+_ASCII_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z0-9]+")
+# Longer "words" are hashes, base64 or glued garbage: they would only add unique, meaningless terms.
+_MAX_TOKEN = 40
+
+# PyStemmer objects cache and are not thread-safe; the service scores from a thread pool.
+_local = threading.local()
+
+
+def _stemmer(lang: str) -> Stemmer.Stemmer | None:
+    name = _SNOWBALL.get(lang)
+    if name is None or lang not in STEMMED_LANGUAGES:
+        return None
+    stemmers: dict[str, Stemmer.Stemmer] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    stemmer = stemmers.get(lang)
+    if stemmer is None:
+        # A cache as large as a working vocabulary: a bulk import stems millions of words, mostly repeats.
+        stemmer = stemmers[lang] = Stemmer.Stemmer(name, 200_000)
+    return stemmer
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """`word` without diacritics ("été" → "ete"), compatibility forms unified ("ﬁ" → "fi")."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _number(token: str) -> str:
+    if _THOUSANDS.match(token):
+        return token.replace(",", "").replace(".", "")
+    return token.replace(",", ".")
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased tokens of `text` in order, numbers normalised, single letters and over-long runs dropped."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        if token[0].isdigit():
+            out.append(_number(token) if "," in token or "." in token else token)
+        elif 1 < len(token) <= _MAX_TOKEN:
+            out.append(token)
+    return out
+
+
+def analyse(text: str, lang: str) -> list[str]:
+    """Index terms of `text` read as language `lang`: content words stemmed then folded, in text order."""
+    stops = stop_words(lang)
+    stemmer = _stemmer(lang)
+    if text.isascii():
+        # The bulk of claims: nothing to fold, so skip the per-word Unicode work (this runs once per wording
+        # at import, two million times for a million claims).
+        words = [
+            t
+            for t in _ASCII_TOKEN.findall(text.lower())
+            if t not in stops and (1 < len(t) <= _MAX_TOKEN or t[0].isdigit())
+        ]
+        if any("," in t or "." in t for t in words):
+            words = [_number(t) if t[0].isdigit() else t for t in words]
+        return stemmer.stemWords(words) if stemmer is not None else words
+    words = [t for t in tokens(text) if fold(t) not in stops]
+    if stemmer is not None:
+        # Stem before folding: Snowball's French rules rely on the accents ("été" ≠ "ete").
+        words = stemmer.stemWords(words)
+    return [fold(w) for w in words]

@@ -1,0 +1,1165 @@
+"""The domain services: what the bot and the CLI call. No Telegram here; every method is one unit of work."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import func, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
+
+from claims import transfer
+from claims.convert import claim_view, claim_views, submission_views, verdict_views
+from claims.db import Database, upgrade
+from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
+from claims.models import (
+    AuditEntry,
+    Claim,
+    Outbox,
+    Person,
+    Source,
+    Submission,
+    Subscription,
+    Verdict,
+    Wording,
+    utcnow,
+)
+from claims.ratings import Rating, parse_rating
+from claims.records import ImportReport, ReviewRecord
+from claims.settings import Settings, get_settings
+from claims.text import fingerprint, is_http_url, sanitize
+from claims.views import (
+    Candidate,
+    CheckResult,
+    ClaimView,
+    MergeResult,
+    MineEntry,
+    Notification,
+    Outcome,
+    PersonView,
+    PublishResult,
+    QueuePage,
+    Recipient,
+    RejectResult,
+    Role,
+    Stats,
+    Status,
+    SubmissionView,
+    WordingKind,
+    WordingView,
+)
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "fr")
+SEARCH_DEPTH = 20  # candidates fetched from the index before filtering by claim status
+MAX_SUGGESTIONS = 3
+RACE_WINDOW = timedelta(minutes=5)  # a verdict by someone else this recent is reported to the next reviewer
+MAX_ATTEMPTS = 8
+SEND_LEASE = timedelta(seconds=60)
+MAX_ROW_ID = 2**31 - 1
+QUEUE_LOCK_KEY = 7_204_117  # PostgreSQL advisory lock serialising "is it pending already? else create"
+
+# A rumour arrives as the same forwarded text from many people: cleaning, language detection (a millisecond or
+# more) and analysis are done once per text and hint. Queries are immutable, so sharing them is safe.
+_prepared_query = lru_cache(maxsize=4096)(prepare_query)
+
+
+class Banned(PermissionDenied):
+    """The person is banned: nothing they send is answered or counted."""
+
+    code = "banned"
+
+
+class ClaimService:
+    """Checks texts against the claims, logs every ask, and carries out reviewers' and operators' actions."""
+
+    def __init__(self, db: Database, settings: Settings, matcher: Matcher | None = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.matcher = matcher or Matcher(
+            MatchConfig(
+                answer_threshold=settings.match_answer_threshold,
+                suggest_threshold=settings.match_suggest_threshold,
+                min_answer_words=settings.match_min_answer_words,
+                semantic_model=settings.match_semantic_model,
+            ),
+            index_dir=settings.index_dir,
+        )
+        self._index_lock = threading.Lock()
+        self._queue_lock = threading.Lock()
+        # The index is brought up to date by the first search (or `sync_index`, which the bot calls as it
+        # starts), not here: a CLI command that never searches must not index a whole database it will
+        # throw away.
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, migrate: bool = True) -> ClaimService:
+        """A service on the configured database, migrated to the latest schema first."""
+        settings = settings or get_settings()
+        if migrate:
+            upgrade(settings.database_url)
+        return cls(Database(settings.database_url, timeout=settings.database_timeout), settings)
+
+    def close(self) -> None:
+        """Persist the index (when it has a directory) and release the database."""
+        self.matcher.save()
+        self.db.dispose()
+
+    # ------------------------------------------------------------------ index
+
+    def sync_index(self) -> int:
+        """Index every wording written since the last call, by this process or any other."""
+        with self._index_lock:
+            # One `add_many` for everything new: a large import is analysed by one pool of worker processes
+            # (starting a pool per page cost more than the analysis of a page).
+            return self.matcher.add_many(self._wordings_after(self.matcher.watermark))
+
+    def _wordings_after(self, watermark: int) -> Iterator[tuple[int, int, str, str | None]]:
+        """`(id, claim_id, text, lang)` of every wording above `watermark`, read a page at a time."""
+        page = 50_000
+        while True:
+            with self.db.read() as session:
+                rows = session.exec(
+                    select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
+                    .where(col(Wording.id) > watermark)
+                    .order_by(col(Wording.id))
+                    .limit(page)
+                ).all()
+            yield from ((r[0], r[1], r[2], r[3]) for r in rows)
+            if len(rows) < page:
+                return
+            watermark = rows[-1][0]
+
+    # ------------------------------------------------------------------ people
+
+    def check(
+        self,
+        *,
+        text: str,
+        user_id: int | None,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        lang_hint: str | None = None,
+        queue: bool = True,
+    ) -> CheckResult:
+        """Match a text someone sent: answer, suggest, or queue it for reviewers (and log it in every case)."""
+        raw, query = self._prepare(text, lang_hint)
+        if user_id is not None:
+            self._refuse_banned(user_id)
+        pairs = self._candidates(query)
+        published = [(hit, claim) for hit, claim in pairs if claim.status == Status.PUBLISHED]
+        private = chat_type == "private" and user_id is not None and chat_id is not None
+        now = utcnow()
+
+        if published and published[0][0].tier == Tier.ANSWER:
+            hit, claim = published[0]
+            with self.db.write() as session:
+                self._add_ask(session, claim.id, now)
+                subscribed = private and self._subscribe(session, user_id, chat_id, claim.id)
+                sub = self._record(
+                    session,
+                    raw,
+                    query,
+                    user_id,
+                    chat_id,
+                    chat_type,
+                    Outcome.ANSWERED,
+                    claim.id,
+                    hit.score,
+                    now,
+                )
+                view = claim_view(session, session.get(Claim, claim.id))
+            return CheckResult(
+                outcome=Outcome.ANSWERED,
+                text=query.text,
+                lang=query.lang,
+                submission_id=sub,
+                answer=Candidate(view, hit.score, str(hit.tier)),
+                subscribed=subscribed,
+            )
+
+        offered = [(hit, claim) for hit, claim in published if hit.tier != Tier.NONE][:MAX_SUGGESTIONS]
+        if offered or not queue:
+            outcome = Outcome.SUGGESTED if offered and queue else Outcome.UNMATCHED
+            with self.db.write() as session:
+                best = offered[0][0].score if offered else None
+                sub = self._record(session, raw, query, user_id, chat_id, chat_type, outcome, None, best, now)
+                views = claim_views(session, [claim for _, claim in offered])
+            suggestions = tuple(
+                Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, offered, strict=True)
+            )
+            return CheckResult(
+                outcome=outcome, text=query.text, lang=query.lang, submission_id=sub, suggestions=suggestions
+            )
+
+        return self._queue(raw, query, user_id, chat_id, chat_type)
+
+    def queue_submission(self, *, submission_id: int, user_id: int) -> CheckResult:
+        """Queue the text of an earlier submission ("not what I meant", "none of these") for reviewers."""
+        self._refuse_banned(user_id)
+        with self.db.read() as session:
+            sub = session.get(Submission, submission_id) if _row_id(submission_id) else None
+            if sub is None or sub.user_id != user_id:
+                raise NotFound("no such submission", submission_id=submission_id)
+            if sub.outcome == Outcome.QUEUED and sub.claim_id is not None:
+                claim = self._resolve(session, sub.claim_id)
+                view = claim_view(session, claim)
+                return CheckResult(
+                    outcome=Outcome.QUEUED,
+                    text=sub.text,
+                    lang=sub.lang or "en",
+                    submission_id=sub.id,
+                    queued=view,
+                    subscribed=True,
+                )
+            raw, chat_id, chat_type, lang = sub.text, sub.chat_id, sub.chat_type or "private", sub.lang
+        query = _prepared_query(raw, lang_hint=lang)
+        return self._queue(raw, query, user_id, chat_id, chat_type, submission_id=submission_id)
+
+    def choose_suggestion(self, *, submission_id: int, claim_id: int, user_id: int) -> ClaimView:
+        """Someone picked one of the offered claims: count the ask there and show it."""
+        self._refuse_banned(user_id)
+        now = utcnow()
+        with self.db.write() as session:
+            sub = session.get(Submission, submission_id) if _row_id(submission_id) else None
+            if sub is None or sub.user_id != user_id:
+                raise NotFound("no such submission", submission_id=submission_id)
+            claim = self._resolve(session, claim_id)
+            if claim.status != Status.PUBLISHED:
+                raise NotFound("no published claim", claim_id=claim_id)
+            if sub.outcome != Outcome.ANSWERED or sub.claim_id != claim.id:
+                self._move_ask(session, sub.claim_id, claim.id, now)
+                sub.outcome, sub.claim_id = Outcome.ANSWERED, claim.id
+                session.add(sub)
+            if sub.chat_type == "private" and sub.chat_id is not None:
+                self._subscribe(session, user_id, sub.chat_id, claim.id)
+            session.flush()
+            return claim_view(session, session.get(Claim, claim.id))
+
+    def search_published(self, *, text: str, limit: int = 5, lang_hint: str | None = None) -> list[Candidate]:
+        """Published claims matching a text, best first (inline mode); logs nothing."""
+        _, query = self._prepare(text, lang_hint)
+        pairs = [
+            (h, c) for h, c in self._candidates(query) if c.status == Status.PUBLISHED and h.tier != Tier.NONE
+        ]
+        pairs = pairs[:limit]
+        with self.db.read() as session:
+            views = claim_views(session, [c for _, c in pairs])
+        return [Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, pairs, strict=True)]
+
+    def match(
+        self, text: str, *, limit: int = 5, lang_hint: str | None = None
+    ) -> tuple[Query, list[Candidate]]:
+        """Every claim (any status) matching a text, best first; logs nothing (the operator's `claims match`)."""
+        query = _prepared_query(sanitize(text), lang_hint=lang_hint)
+        if query.empty:
+            return query, []
+        self.sync_index()
+        pairs = self._candidates(query, limit=max(limit, 1), synced=True)[:limit]
+        with self.db.read() as session:
+            views = claim_views(session, [c for _, c in pairs])
+        return query, [Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, pairs, strict=True)]
+
+    def get_claim(self, claim_id: int) -> ClaimView:
+        """A claim by id, following merges."""
+        with self.db.read() as session:
+            return claim_view(session, self._resolve(session, claim_id))
+
+    def unsubscribe(self, *, user_id: int, claim_id: int) -> bool:
+        """Stop notifications about a claim; True if a subscription was active."""
+        with self.db.write() as session:
+            claim = self._resolve(session, claim_id)
+            result = session.exec(
+                update(Subscription)
+                .where(
+                    col(Subscription.user_id) == user_id,
+                    col(Subscription.claim_id) == claim.id,
+                    col(Subscription.active).is_(True),
+                )
+                .values(active=False)
+            )
+            return result.rowcount > 0
+
+    def mine(self, *, user_id: int, limit: int = 20) -> list[MineEntry]:
+        """The claims someone asked about, most recent first, with their status."""
+        with self.db.read() as session:
+            rows = session.exec(
+                select(Submission.claim_id, func.max(Submission.created_at))
+                .where(col(Submission.user_id) == user_id, col(Submission.claim_id).is_not(None))
+                .group_by(col(Submission.claim_id))
+                .order_by(func.max(Submission.created_at).desc())
+                .limit(limit)
+            ).all()
+            active = set(
+                session.exec(
+                    select(Subscription.claim_id).where(
+                        col(Subscription.user_id) == user_id, col(Subscription.active).is_(True)
+                    )
+                ).all()
+            )
+            entries: dict[int, MineEntry] = {}
+            for claim_id, asked_at in rows:
+                claim = self._resolve(session, claim_id)
+                if claim.id not in entries:
+                    entries[claim.id] = MineEntry(
+                        claim=claim_view(session, claim),
+                        asked_at=asked_at,
+                        subscribed=claim.id in active or claim_id in active,
+                    )
+            return list(entries.values())
+
+    def person(self, user_id: int) -> PersonView:
+        """Role, ban and language of someone (a default view for people the bot never saw)."""
+        with self.db.read() as session:
+            row = session.get(Person, user_id)
+        role = Role.ADMIN if user_id in self.settings.bot_admin_ids else Role(row.role) if row else Role.USER
+        return PersonView(
+            user_id=user_id,
+            role=role,
+            banned=bool(row and row.banned),
+            language=row.language if row else None,
+            granted_by=row.granted_by if row else None,
+            granted_at=row.granted_at if row else None,
+        )
+
+    def role_of(self, user_id: int) -> Role:
+        """The role someone has (admins from BOT_ADMIN_IDS included)."""
+        return self.person(user_id).role
+
+    def is_banned(self, user_id: int) -> bool:
+        """True when the person is banned."""
+        return self.person(user_id).banned
+
+    def set_language(self, *, user_id: int, lang: str) -> None:
+        """Remember the language someone chose for replies."""
+        lang = (lang or "").strip().lower()
+        if lang not in LANGUAGES:
+            raise InvalidInput("bad_language", languages=LANGUAGES)
+        with self.db.write() as session:
+            row = session.get(Person, user_id) or Person(user_id=user_id)
+            row.language = lang
+            session.add(row)
+
+    # ------------------------------------------------------------------ reviewers
+
+    def queue(self, *, actor_id: int, offset: int = 0, limit: int = 10) -> QueuePage:
+        """Pending claims, most asked first (then the oldest ask first)."""
+        self._require(actor_id, Role.REVIEWER)
+        offset, limit = max(0, offset), max(1, min(limit, 50))
+        with self.db.read() as session:
+            where = col(Claim.status) == Status.PENDING
+            total = session.exec(select(func.count()).select_from(Claim).where(where)).one()
+            rows = session.exec(
+                select(Claim)
+                .where(where)
+                .order_by(col(Claim.ask_count).desc(), col(Claim.first_asked_at), col(Claim.id))
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return QueuePage(
+                claims=tuple(claim_views(session, rows)), total=total, offset=offset, limit=limit
+            )
+
+    def claim_details(self, *, actor_id: int, claim_id: int) -> ClaimView:
+        """A claim with its wordings, verdict history and subscriber count."""
+        self._require(actor_id, Role.REVIEWER)
+        with self.db.read() as session:
+            return claim_view(session, self._resolve(session, claim_id), details=True)
+
+    def publish_verdict(
+        self,
+        *,
+        actor_id: int,
+        claim_id: int,
+        rating: str | Rating,
+        url: str,
+        summary: str | None = None,
+        textual_rating: str | None = None,
+        reviewer_name: str | None = None,
+        seen_verdict_id: int | None = None,
+    ) -> PublishResult:
+        """Publish (or correct) a claim's verdict; everyone who asked is queued a notification."""
+        self._require(actor_id, Role.REVIEWER)
+        canonical = parse_rating(str(rating))
+        if canonical is None:
+            raise InvalidInput("bad_rating", rating=str(rating)[:40])
+        url = (url or "").strip()
+        if not is_http_url(url):
+            raise InvalidInput("bad_url", url=url[:200])
+        summary = sanitize(summary or "")[:2000] or None
+        now = utcnow()
+        with self.db.write() as session:
+            claim = self._get(session, claim_id, lock=True)
+            if claim.status == Status.MERGED:
+                raise Conflict("merged", into=claim.merged_into_id)
+            previous_row = self._current_verdict(session, claim.id)
+            verdict = Verdict(
+                claim_id=claim.id,
+                rating=canonical.value,
+                textual_rating=sanitize(textual_rating or "")[:200] or None,
+                summary=summary,
+                reviewer_id=actor_id,
+                reviewer_name=reviewer_name,
+                lang=claim.lang,  # as imports do: a review is in its claim's language (a round trip keeps it)
+                published_at=now,
+                supersedes_id=previous_row.id if previous_row else None,
+            )
+            session.add(verdict)
+            session.flush()
+            session.add(Source(verdict_id=verdict.id, position=0, url=url))
+            claim.status, claim.version, claim.updated_at = Status.PUBLISHED, claim.version + 1, now
+            session.add(claim)
+            kind = "correction" if previous_row else "verdict"
+            notify = self._enqueue(session, claim.id, kind, f"v{verdict.id}", now)
+            self._audit(
+                session,
+                actor_id,
+                kind,
+                claim_id=claim.id,
+                detail={"verdict": verdict.id, "rating": canonical.value, "url": url},
+            )
+            session.flush()
+            previous = verdict_views(session, [previous_row])[0] if previous_row else None
+            raced = None
+            if (
+                previous
+                and previous.reviewer_id != actor_id
+                and (
+                    (seen_verdict_id is not None and previous.id != seen_verdict_id)
+                    or (seen_verdict_id is None and now - previous.published_at < RACE_WINDOW)
+                )
+            ):
+                raced = previous
+            return PublishResult(
+                claim=claim_view(session, claim),
+                verdict=verdict_views(session, [verdict])[0],
+                is_correction=previous is not None,
+                previous=previous,
+                notify=notify,
+                raced_with=raced,
+            )
+
+    def reject(self, *, actor_id: int, claim_id: int, reason: str | None = None) -> RejectResult:
+        """Close a pending claim without a verdict (not checkable, spam, opinion); askers are told."""
+        self._require(actor_id, Role.REVIEWER)
+        now = utcnow()
+        with self.db.write() as session:
+            claim = self._get(session, claim_id, lock=True)
+            if claim.status != Status.PENDING:
+                raise Conflict(f"not_pending_{claim.status}", status=claim.status)
+            claim.status, claim.version, claim.updated_at = Status.REJECTED, claim.version + 1, now
+            claim.reject_reason = sanitize(reason or "")[:500] or None
+            session.add(claim)
+            notify = self._enqueue(session, claim.id, "rejected", f"r{claim.id}.{claim.version}", now)
+            self._audit(
+                session, actor_id, "reject", claim_id=claim.id, detail={"reason": claim.reject_reason}
+            )
+            session.flush()
+            return RejectResult(claim=claim_view(session, claim), notify=notify)
+
+    def merge(self, *, actor_id: int, from_id: int, into_id: int) -> MergeResult:
+        """Fold a duplicate claim into another: wordings, asks, log rows and subscribers move."""
+        self._require(actor_id, Role.REVIEWER)
+        now = utcnow()
+        with self.db.write() as session:
+            # Lock both rows in id order, so a merge racing a merge the other way cannot deadlock.
+            for claim_id in sorted({from_id, into_id}):
+                self._get(session, claim_id, lock=True)
+            source, target = self._get(session, from_id), self._get(session, into_id)
+            if source.id == target.id:
+                raise Conflict("same_claim")
+            for claim in (source, target):
+                if claim.status == Status.MERGED:
+                    raise Conflict("merged", claim_id=claim.id, into=claim.merged_into_id)
+            if self._current_verdict(session, source.id) is not None:
+                # Its verdicts would vanish from view (history stays with its own row, askers go to the
+                # target): a checked claim absorbs its duplicates, never the other way round.
+                raise Conflict("has_verdict", claim_id=source.id, into=target.id)
+            taken = set(
+                session.exec(select(Wording.fingerprint).where(col(Wording.claim_id) == target.id)).all()
+            )
+            moved_wordings = 0
+            for wording in session.exec(select(Wording).where(col(Wording.claim_id) == source.id)).all():
+                if wording.fingerprint in taken:
+                    continue  # the target says it already; the row stays with the merged claim as history
+                wording.claim_id = target.id
+                taken.add(wording.fingerprint)
+                session.add(wording)
+                moved_wordings += 1
+            moved_asks = source.ask_count
+            session.exec(
+                update(Submission).where(col(Submission.claim_id) == source.id).values(claim_id=target.id)
+            )
+            already = set(
+                session.exec(select(Subscription.user_id).where(col(Subscription.claim_id) == target.id))
+            )
+            moved_subscribers = 0
+            for sub in session.exec(
+                select(Subscription).where(col(Subscription.claim_id) == source.id)
+            ).all():
+                if sub.user_id in already:
+                    session.delete(sub)
+                else:
+                    sub.claim_id = target.id
+                    session.add(sub)
+                    moved_subscribers += sub.active
+            target.ask_count += source.ask_count
+            target.first_asked_at = _earliest(target.first_asked_at, source.first_asked_at)
+            target.last_asked_at = _latest(target.last_asked_at, source.last_asked_at)
+            target.updated_at = now
+            source.status, source.merged_into_id, source.ask_count = Status.MERGED, target.id, 0
+            source.version, source.updated_at = source.version + 1, now
+            session.add_all([source, target])
+            session.flush()
+            current = self._current_verdict(session, target.id)
+            if current is not None:
+                # People who waited on the duplicate get the verdict the target already has.
+                self._enqueue(session, target.id, "verdict", f"v{current.id}", now)
+            self._audit(
+                session,
+                actor_id,
+                "merge",
+                claim_id=target.id,
+                detail={"from": source.id, "into": target.id, "wordings": moved_wordings},
+            )
+            session.flush()
+            view = claim_view(session, target, details=True)
+        self.matcher.reassign(from_claim=source.id, into_claim=target.id)
+        return MergeResult(
+            into=view,
+            moved_wordings=moved_wordings,
+            moved_asks=moved_asks,
+            moved_subscribers=moved_subscribers,
+        )
+
+    def add_wording(self, *, actor_id: int, claim_id: int, text: str, lang: str | None = None) -> WordingView:
+        """Add a rephrasing or translation of a claim; searchable at once."""
+        self._require(actor_id, Role.REVIEWER)
+        raw, query = self._prepare(text, lang)
+        with self.db.write() as session:
+            claim = self._get(session, claim_id, lock=True)
+            if claim.status == Status.MERGED:
+                raise Conflict("merged", into=claim.merged_into_id)
+            key = fingerprint(query.text)
+            if session.exec(
+                select(Wording.id).where(col(Wording.claim_id) == claim.id, col(Wording.fingerprint) == key)
+            ).first():
+                raise Conflict("duplicate_wording")
+            wording = Wording(
+                claim_id=claim.id,
+                text=raw,
+                lang=lang or query.lang,
+                kind=WordingKind.ALIAS,
+                fingerprint=key,
+                created_by=actor_id,
+            )
+            session.add(wording)
+            session.flush()
+            self._audit(session, actor_id, "alias", claim_id=claim.id, detail={"wording": wording.id})
+            view = WordingView(id=wording.id, text=wording.text, lang=wording.lang, kind=WordingKind.ALIAS)
+        self.sync_index()
+        return view
+
+    def log(
+        self,
+        *,
+        actor_id: int | None = None,
+        status: str | None = None,
+        since: datetime | None = None,
+        lang: str | None = None,
+        search: str | None = None,
+        limit: int = 50,
+    ) -> list[SubmissionView]:
+        """The claim log, newest first; `status` is an outcome or a claim status."""
+        if actor_id is not None:
+            self._require(actor_id, Role.REVIEWER)
+        stmt = select(Submission)
+        if status:
+            status = status.strip().lower()
+            if status in Outcome.__members__.values():
+                stmt = stmt.where(col(Submission.outcome) == status)
+            elif status in Status.__members__.values():
+                stmt = stmt.join(Claim, col(Claim.id) == col(Submission.claim_id)).where(
+                    col(Claim.status) == status
+                )
+            else:
+                raise InvalidInput("bad_status", status=status[:20])
+        if since is not None:
+            stmt = stmt.where(col(Submission.created_at) >= since)
+        if lang:
+            stmt = stmt.where(col(Submission.lang) == lang.strip().lower())
+        if search:
+            stmt = stmt.where(func.lower(col(Submission.text)).contains(search.strip().lower()))
+        stmt = stmt.order_by(col(Submission.id).desc()).limit(max(1, min(limit, 100_000)))
+        with self.db.read() as session:
+            return submission_views(session, session.exec(stmt).all())
+
+    def grant(self, *, actor_id: int, user_id: int) -> PersonView:
+        """Make someone a reviewer (admins only)."""
+        return self._set_person(actor_id, user_id, "grant", role=Role.REVIEWER)
+
+    def revoke(self, *, actor_id: int, user_id: int) -> PersonView:
+        """Take the reviewer role back (admins only)."""
+        return self._set_person(actor_id, user_id, "revoke", role=Role.USER)
+
+    def ban(self, *, actor_id: int, user_id: int) -> PersonView:
+        """Ban someone: no replies, no demand counted (admins only)."""
+        return self._set_person(actor_id, user_id, "ban", banned=True)
+
+    def unban(self, *, actor_id: int, user_id: int) -> PersonView:
+        """Lift a ban (admins only)."""
+        return self._set_person(actor_id, user_id, "unban", banned=False)
+
+    # ------------------------------------------------------------------ outbox
+
+    def due_notifications(self, *, limit: int = 50) -> list[Notification]:
+        """Notifications due now, leased to the caller for a minute so a crash re-sends nothing twice quickly."""
+        now = utcnow()
+        with self.db.write() as session:
+            rows = session.exec(
+                select(Outbox)
+                .where(col(Outbox.status).in_(("pending", "sending")), col(Outbox.next_attempt_at) <= now)
+                .order_by(col(Outbox.id))
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not rows:
+                return []
+            for row in rows:
+                row.status, row.next_attempt_at = "sending", now + SEND_LEASE
+                session.add(row)
+            langs = dict(
+                session.exec(
+                    select(Person.user_id, Person.language).where(
+                        col(Person.user_id).in_({r.user_id for r in rows})
+                    )
+                ).all()
+            )
+            claims = {
+                c.id: c
+                for c in claim_views(
+                    session,
+                    session.exec(select(Claim).where(col(Claim.id).in_({r.claim_id for r in rows}))).all(),
+                )
+            }
+            return [
+                Notification(
+                    id=r.id,
+                    user_id=r.user_id,
+                    chat_id=r.chat_id,
+                    lang=langs.get(r.user_id),
+                    kind=r.kind,
+                    claim=claims[r.claim_id],
+                    attempts=r.attempts,
+                )
+                for r in rows
+            ]
+
+    def mark_delivered(self, notification_id: int) -> None:
+        """Record a notification as sent."""
+        with self.db.write() as session:
+            session.exec(
+                update(Outbox)
+                .where(col(Outbox.id) == notification_id)
+                .values(status="sent", sent_at=utcnow(), last_error=None)
+            )
+
+    def mark_failed(
+        self, notification_id: int, *, error: str, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
+        """Record a failed delivery: retried later with backoff, or given up (blocked bot, too many tries)."""
+        now = utcnow()
+        with self.db.write() as session:
+            row = session.get(Outbox, notification_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.last_error = error[:500]
+            if permanent or row.attempts >= MAX_ATTEMPTS:
+                row.status = "undeliverable"
+            else:
+                backoff = min(2**row.attempts, 3600)
+                row.status = "pending"
+                row.next_attempt_at = now + timedelta(seconds=max(backoff, retry_after or 0))
+            session.add(row)
+
+    # ------------------------------------------------------------------ operators
+
+    def import_records(
+        self, records: Iterable[ReviewRecord], *, progress: Callable[[int], None] | None = None
+    ) -> ImportReport:
+        """Import reviews in one transaction (all or nothing); the same review URL updates, never duplicates."""
+        now = utcnow()
+        events = transfer.ImportEvents()
+        with self.db.write() as session:
+            report = transfer.import_records(session, records, progress=progress, now=now, events=events)
+            for claim_id, verdict_id in events.corrections:
+                self._enqueue(session, claim_id, "correction", f"v{verdict_id}", now)
+        if self.matcher.index_dir is not None:
+            # A persisted index is brought up to date now, so the bot reopens it ready; an in-memory one
+            # lives only as long as this process and catches up at its next search, if any.
+            self.sync_index()
+        return report
+
+    def export_records(self) -> Iterator[ReviewRecord]:
+        """Every claim that is not merged away, with its verdict history, as records."""
+        with self.db.read() as session:
+            yield from transfer.export_records(session)
+
+    def stats(self) -> Stats:
+        """Counts for operators."""
+        with self.db.read() as session:
+
+            def grouped(column: object, model: type[SQLModel]) -> dict[str, int]:
+                return {
+                    k: v
+                    for k, v in session.exec(
+                        select(column, func.count()).select_from(model).group_by(column)
+                    ).all()
+                }
+
+            return Stats(
+                claims_by_status=grouped(col(Claim.status), Claim),
+                verdicts=session.exec(select(func.count()).select_from(Verdict)).one(),
+                wordings=session.exec(select(func.count()).select_from(Wording)).one(),
+                submissions=session.exec(select(func.count()).select_from(Submission)).one(),
+                submissions_by_outcome=grouped(col(Submission.outcome), Submission),
+                askers=session.exec(select(func.count(func.distinct(Submission.user_id)))).one(),
+                subscriptions=session.exec(
+                    select(func.count()).select_from(Subscription).where(col(Subscription.active).is_(True))
+                ).one(),
+                reviewers=session.exec(
+                    select(func.count())
+                    .select_from(Person)
+                    .where(col(Person.role).in_(("reviewer", "admin")))
+                ).one(),
+                banned=session.exec(select(func.count()).select_from(Person).where(col(Person.banned))).one(),
+                notifications_by_status=grouped(col(Outbox.status), Outbox),
+            )
+
+    def forget(self, user_id: int) -> int:
+        """Erase a person's personal data; texts that became claim wordings stay, anonymised. Returns rows touched."""
+        banned = self.is_banned(user_id)
+        with self.db.write() as session:
+            touched = 0
+            for stmt in (
+                update(Submission)
+                .where(col(Submission.user_id) == user_id)
+                .values(user_id=None, chat_id=None, text="[forgotten]"),
+                update(Wording).where(col(Wording.created_by) == user_id).values(created_by=None),
+                # Their name too; the verdict itself stays (the history is append-only but for these two).
+                update(Verdict)
+                .where(col(Verdict.reviewer_id) == user_id)
+                .values(reviewer_id=None, reviewer_name=None),
+            ):
+                touched += session.exec(stmt).rowcount
+            for model, column in (
+                (Subscription, Subscription.user_id),
+                (Outbox, Outbox.user_id),
+                (Person, Person.user_id),
+            ):
+                for row in session.exec(select(model).where(col(column) == user_id)).all():
+                    session.delete(row)
+                    touched += 1
+            if banned:
+                # A ban protects everyone else, so it outlives the erasure: the id and the flag, nothing more.
+                session.flush()
+                session.add(Person(user_id=user_id, banned=True))
+            for column in ("target_user_id", "actor_id"):  # what was done stays, not who did it or to whom
+                session.exec(
+                    update(AuditEntry).where(getattr(AuditEntry, column) == user_id).values({column: None})
+                )
+            self._audit(session, None, "forget", detail={"rows": touched})
+            return touched
+
+    # ------------------------------------------------------------------ internals
+
+    def _prepare(self, text: str | None, lang_hint: str | None) -> tuple[str, Query]:
+        raw = sanitize(text or "")
+        if len(raw) > self.settings.max_text_length:
+            raise InvalidInput("too_long", limit=self.settings.max_text_length, length=len(raw))
+        query = _prepared_query(raw, lang_hint=lang_hint)
+        if not raw or query.empty:
+            raise InvalidInput("empty_text")
+        return raw, query
+
+    def _refuse_banned(self, user_id: int) -> None:
+        if self.is_banned(user_id):
+            raise Banned("banned", user_id=user_id)
+
+    def _require(self, actor_id: int | None, role: Role) -> Role:
+        if actor_id is None:
+            raise PermissionDenied("no actor")
+        person = self.person(actor_id)
+        have = person.role
+        allowed = {Role.REVIEWER: (Role.REVIEWER, Role.ADMIN), Role.ADMIN: (Role.ADMIN,)}[role]
+        if person.banned or have not in allowed:
+            raise PermissionDenied("forbidden", needed=role.value, actor_id=actor_id)
+        return have
+
+    def _candidates(
+        self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False
+    ) -> list[tuple[Hit, Claim]]:
+        """Index hits resolved to live claims (merges followed), best first, one per claim."""
+        if not synced:
+            self.sync_index()
+        hits = self.matcher.search(query, limit=max(limit, SEARCH_DEPTH))
+        if not hits:
+            return []
+        with self.db.read() as session:
+            rows = {
+                c.id: c
+                for c in session.exec(select(Claim).where(col(Claim.id).in_({h.claim_id for h in hits})))
+            }
+            pairs: list[tuple[Hit, Claim]] = []
+            seen: set[int] = set()
+            for hit in hits:
+                claim = rows.get(hit.claim_id)
+                if claim is None:
+                    continue
+                if claim.status == Status.MERGED:
+                    claim = self._resolve(session, claim.id)
+                if claim.id in seen:
+                    continue
+                seen.add(claim.id)
+                pairs.append((hit, claim))
+        return pairs
+
+    def _queue(
+        self,
+        raw: str,
+        query: Query,
+        user_id: int | None,
+        chat_id: int | None,
+        chat_type: str,
+        submission_id: int | None = None,
+    ) -> CheckResult:
+        """Count the text on the pending claim it repeats, or open a new pending claim for it."""
+        key = fingerprint(query.text)
+        now = utcnow()
+        private = chat_type == "private" and user_id is not None and chat_id is not None
+        # One thread at a time per process (fuzzy repeats), one transaction at a time across processes
+        # (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): 15 identical texts make one claim.
+        with self._queue_lock:
+            self.sync_index()
+            similar = [
+                (h, c)
+                for h, c in self._candidates(query, synced=True)
+                if c.status in (Status.PENDING, Status.REJECTED) and h.tier == Tier.ANSWER
+            ]
+            with self.db.write() as session:
+                if not self.db.sqlite:
+                    session.exec(text("SELECT pg_advisory_xact_lock(:key)"), params={"key": QUEUE_LOCK_KEY})
+                claim = self._pending_by_fingerprint(session, key)
+                score = 1.0 if claim else None
+                if claim is None and similar:
+                    hit, found = similar[0]
+                    claim, score = session.get(Claim, found.id), hit.score
+                new = claim is None
+                if claim is None:
+                    claim = Claim(text=query.text, lang=query.lang, status=Status.PENDING)
+                    session.add(claim)
+                    session.flush()
+                    session.add(
+                        Wording(
+                            claim_id=claim.id,
+                            text=query.text,
+                            lang=query.lang,
+                            kind=WordingKind.USER,
+                            fingerprint=key,
+                            created_by=user_id,
+                        )
+                    )
+                    score = 1.0
+                else:
+                    claim = self._live(session, claim.id)  # merged since we looked: count on its target
+                earlier = (
+                    session.exec(select(Submission.claim_id).where(col(Submission.id) == submission_id)).one()
+                    if submission_id is not None
+                    else None
+                )
+                self._move_ask(session, earlier, claim.id, now)
+                subscribed = (
+                    private
+                    and claim.status == Status.PENDING
+                    and self._subscribe(session, user_id, chat_id, claim.id)
+                )
+                if submission_id is None:
+                    submission_id = self._record(
+                        session, raw, query, user_id, chat_id, chat_type, Outcome.QUEUED, claim.id, score, now
+                    )
+                else:
+                    session.exec(
+                        update(Submission)
+                        .where(col(Submission.id) == submission_id)
+                        .values(outcome=Outcome.QUEUED, claim_id=claim.id, score=score)
+                    )
+                session.refresh(claim)
+                view = claim_view(session, claim)
+            if new:
+                self.sync_index()
+        return CheckResult(
+            outcome=Outcome.QUEUED,
+            text=query.text,
+            lang=query.lang,
+            submission_id=submission_id,
+            queued=view,
+            new_claim=new,
+            subscribed=subscribed,
+        )
+
+    def _pending_by_fingerprint(self, session: Session, key: str) -> Claim | None:
+        row = session.exec(
+            select(Claim)
+            .join(Wording, col(Wording.claim_id) == col(Claim.id))
+            .where(
+                col(Wording.fingerprint) == key,
+                col(Claim.status).in_((Status.PENDING, Status.REJECTED, Status.MERGED)),
+            )
+            .order_by(col(Claim.id))
+            .limit(1)
+        ).first()
+        return self._resolve(session, row.id) if row else None
+
+    def _get(self, session: Session, claim_id: int, *, lock: bool = False) -> Claim:
+        """A claim by id; `lock` holds its row until commit (PostgreSQL; SQLite's write lock already covers it)
+        and reads it afresh, so a change committed while we waited for the lock is seen."""
+        claim = (
+            session.get(Claim, claim_id, with_for_update=lock or None, populate_existing=lock)
+            if _row_id(claim_id)
+            else None
+        )
+        if claim is None:
+            raise NotFound("no such claim", claim_id=claim_id)
+        return claim
+
+    def _resolve(self, session: Session, claim_id: int) -> Claim:
+        claim = self._get(session, claim_id)
+        for _ in range(32):
+            if claim.merged_into_id is None:
+                return claim
+            claim = self._get(session, claim.merged_into_id)
+        return claim
+
+    def _live(self, session: Session, claim_id: int) -> Claim:
+        """The claim `claim_id` stands for now, merges followed, each row locked (so no merge moves it on)."""
+        claim = self._get(session, claim_id, lock=True)
+        for _ in range(32):
+            if claim.merged_into_id is None:
+                break
+            claim = self._get(session, claim.merged_into_id, lock=True)
+        return claim
+
+    def _move_ask(self, session: Session, from_id: int | None, to_id: int, now: datetime) -> None:
+        """One submission's ask counts on `to_id` now, and no longer on the claim it counted on before."""
+        if from_id == to_id:
+            return
+        if from_id is not None:
+            session.exec(
+                update(Claim)
+                .where(col(Claim.id) == from_id, col(Claim.ask_count) > 0)
+                .values(ask_count=col(Claim.ask_count) - 1)
+            )
+        self._add_ask(session, to_id, now)
+
+    @staticmethod
+    def _current_verdict(session: Session, claim_id: int) -> Verdict | None:
+        return session.exec(
+            select(Verdict).where(col(Verdict.claim_id) == claim_id).order_by(col(Verdict.id).desc()).limit(1)
+        ).first()
+
+    @staticmethod
+    def _add_ask(session: Session, claim_id: int, now: datetime) -> None:
+        # One UPDATE, so concurrent asks on PostgreSQL never lose a count.
+        session.exec(
+            update(Claim)
+            .where(col(Claim.id) == claim_id)
+            .values(
+                ask_count=col(Claim.ask_count) + 1,
+                first_asked_at=func.coalesce(col(Claim.first_asked_at), now),
+                last_asked_at=now,
+            )
+        )
+
+    def _subscribe(self, session: Session, user_id: int, chat_id: int, claim_id: int) -> bool:
+        values = {
+            "user_id": user_id,
+            "chat_id": chat_id,
+            "claim_id": claim_id,
+            "active": True,
+            "created_at": utcnow(),
+        }
+        # One upsert: a new subscription, or the old one active again and pointing at this chat.
+        dialect = postgresql if not self.db.sqlite else sqlite
+        insert = dialect.insert(Subscription).values(**values)
+        session.exec(
+            insert.on_conflict_do_update(
+                index_elements=["user_id", "claim_id"],
+                set_={"active": True, "chat_id": insert.excluded.chat_id},
+            )
+        )
+        return True
+
+    def _insert_ignore(self, session: Session, model: type[SQLModel], values: dict, keys: list[str]) -> None:
+        dialect = postgresql if not self.db.sqlite else sqlite
+        stmt = dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+        session.exec(stmt)
+
+    @staticmethod
+    def _record(
+        session: Session,
+        raw: str,
+        query: Query,
+        user_id: int | None,
+        chat_id: int | None,
+        chat_type: str | None,
+        outcome: Outcome,
+        claim_id: int | None,
+        score: float | None,
+        now: datetime,
+    ) -> int:
+        row = Submission(
+            created_at=now,
+            user_id=user_id,
+            chat_id=chat_id,
+            chat_type=chat_type,
+            text=raw,
+            lang=query.lang,
+            outcome=outcome,
+            claim_id=claim_id,
+            score=round(score, 4) if score is not None else None,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+    def _enqueue(
+        self, session: Session, claim_id: int, kind: str, event_key: str, now: datetime
+    ) -> tuple[Recipient, ...]:
+        subs = session.exec(
+            select(Subscription).where(
+                col(Subscription.claim_id) == claim_id, col(Subscription.active).is_(True)
+            )
+        ).all()
+        banned = (
+            set(
+                session.exec(
+                    select(Person.user_id).where(
+                        col(Person.banned), col(Person.user_id).in_({s.user_id for s in subs})
+                    )
+                ).all()
+            )
+            if subs
+            else set()
+        )
+        langs = (
+            dict(
+                session.exec(
+                    select(Person.user_id, Person.language).where(
+                        col(Person.user_id).in_({s.user_id for s in subs})
+                    )
+                ).all()
+            )
+            if subs
+            else {}
+        )
+        recipients = []
+        for sub in subs:
+            if sub.user_id in banned:
+                continue
+            self._insert_ignore(
+                session,
+                Outbox,
+                {
+                    "user_id": sub.user_id,
+                    "chat_id": sub.chat_id,
+                    "claim_id": claim_id,
+                    "kind": kind,
+                    "event_key": event_key,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                },
+                ["user_id", "event_key"],
+            )
+            recipients.append(
+                Recipient(user_id=sub.user_id, chat_id=sub.chat_id, lang=langs.get(sub.user_id))
+            )
+        return tuple(recipients)
+
+    @staticmethod
+    def _audit(
+        session: Session,
+        actor_id: int | None,
+        action: str,
+        *,
+        claim_id: int | None = None,
+        target_user_id: int | None = None,
+        detail: dict | None = None,
+    ) -> None:
+        session.add(
+            AuditEntry(
+                actor_id=actor_id,
+                action=action,
+                claim_id=claim_id,
+                target_user_id=target_user_id,
+                detail=detail or {},
+            )
+        )
+
+    def _set_person(
+        self,
+        actor_id: int,
+        user_id: int,
+        action: str,
+        *,
+        role: Role | None = None,
+        banned: bool | None = None,
+    ) -> PersonView:
+        self._require(actor_id, Role.ADMIN)
+        if not isinstance(user_id, int) or not 0 < user_id < 2**63:
+            raise InvalidInput("bad_user_id")
+        if user_id in self.settings.bot_admin_ids:
+            raise Conflict("configured_admin", user_id=user_id)
+        if user_id == actor_id:
+            raise Conflict("self", user_id=user_id)
+        now = utcnow()
+        with self.db.write() as session:
+            row = session.get(Person, user_id) or Person(user_id=user_id)
+            before = {"role": row.role, "banned": row.banned}
+            if role is not None:
+                row.role, row.granted_by, row.granted_at = role.value, actor_id, now
+            if banned is not None:
+                row.banned = banned
+            session.add(row)
+            self._audit(
+                session,
+                actor_id,
+                action,
+                target_user_id=user_id,
+                detail={"before": before, "after": {"role": row.role, "banned": row.banned}},
+            )
+        return self.person(user_id)
+
+
+def _row_id(value: object) -> bool:
+    """Whether a number someone typed (or forged) can be a row id: the keys are 32-bit INTEGER columns, and
+    PostgreSQL rejects a larger value outright where SQLite would simply find nothing."""
+    return isinstance(value, int) and 0 < value <= MAX_ROW_ID
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return min((d for d in (a, b) if d is not None), default=None)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max((d for d in (a, b) if d is not None), default=None)
+
+
+__all__ = ["Banned", "ClaimService"]

@@ -1,0 +1,96 @@
+"""Abuse: the banned get nothing and count for nothing; a flood is capped per person and holds nobody up."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Update
+
+from bot import callbacks
+from tests import tables
+from tests.bot.support import ADMIN, ANN, BOB, KNOWN_EN, MALLORY, Driver
+
+PENDING = "The mayor of Lyon banned bicycles on every bridge of the city last week"
+
+
+async def banned_mallory(driver: Driver) -> list[Any]:
+    """Mallory asked things and has buttons, then was banned; her earlier messages from the bot."""
+    await driver.send(MALLORY, KNOWN_EN)
+    await driver.send(MALLORY, PENDING)
+    await driver.reply(ADMIN, f"/ban {MALLORY.id}")
+    return driver.stand_in.messages(MALLORY.id)
+
+
+async def test_the_banned_get_no_answer_of_any_kind_and_leave_no_trace(driver: Driver) -> None:
+    earlier = await banned_mallory(driver)
+    before = tables.dump(driver.database_url)
+    calls = len(driver.stand_in.calls)
+    stand_in = driver.stand_in
+    updates = [
+        stand_in.push_message(MALLORY, KNOWN_EN),
+        stand_in.push_message(MALLORY, "A brand new claim about penguins voting in Oslo last night"),
+        stand_in.push_message(MALLORY, f"/check {KNOWN_EN}"),
+        stand_in.push_message(MALLORY, "/start"),
+        stand_in.push_message(MALLORY, "/mine"),
+        stand_in.push_message(MALLORY, None, caption=KNOWN_EN),
+        stand_in.push_message(MALLORY, None, sticker="🙂"),
+        stand_in.push_callback(MALLORY, earlier[0], earlier[0].buttons[0].callback_data),
+        stand_in.push_callback(MALLORY, earlier[-1], callbacks.queue_text(1)),
+        stand_in.push_callback(MALLORY, earlier[0], callbacks.language("fr")),
+        stand_in.push_inline_query(MALLORY, KNOWN_EN),
+    ]
+    for update in updates:
+        await driver.process(update)
+    assert driver.stand_in.calls[calls:] == []  # not one Bot API call: no reply, no button answer
+    assert tables.dump(driver.database_url) == before  # no submission, no ask, no subscription
+
+
+async def test_a_banned_asker_is_not_notified_of_the_verdict(driver: Driver) -> None:
+    reply = await driver.reply(MALLORY, PENDING)
+    claim_id = int(re.search(r"#(\d+)", reply.text).group(1))
+    await driver.reply(ANN, PENDING)
+    await driver.reply(ADMIN, f"/ban {MALLORY.id}")
+    published = await driver.reply(ADMIN, f"/verdict {claim_id} false https://example.org/lyon")
+    assert published.text.endswith("1 person will be notified.")
+    await driver.stand_in.wait_for_messages(ANN.id, 2)
+    assert len(driver.stand_in.messages(MALLORY.id)) == 1
+    assert {row["user_id"] for row in tables.dump(driver.database_url)["outbox"]} == {ANN.id}
+
+
+async def test_a_flood_adds_no_demand_past_the_rate_limit(make_driver: Callable[..., Any]) -> None:
+    driver = await make_driver(rate_limit_per_minute=5)
+    for n in range(30):
+        await driver.send(MALLORY, f"The penguins of Oslo voted {n} times for the harbour mayor")
+    rows = tables.dump(driver.database_url)
+    assert len([row for row in rows["submission"] if row["user_id"] == MALLORY.id]) == 5
+    assert sum(row["ask_count"] for row in rows["claim"] if row["status"] == "pending") == 5
+    assert len(driver.stand_in.messages(MALLORY.id)) == 6  # five answers, one "slow down", then silence
+
+
+async def test_a_person_whose_replies_are_slow_holds_nobody_else_up(driver: Driver) -> None:
+    # Ten updates from one person whose every reply takes Telegram a second, then one from Ann: updates are
+    # handled at once across people (in order per person), so Ann's reply comes before the tenth of his.
+    driver.stand_in.fail(BOB.id, "delay", delay=1.0, times=None)
+    for n in range(10):
+        await driver.app.update_queue.put(_update(driver, BOB, f"/help {n}"))
+    await driver.app.update_queue.put(_update(driver, ANN, KNOWN_EN))
+    (card,) = await driver.stand_in.wait_for_messages(ANN.id, 1, timeout=8)
+    assert "#1" in card.text
+    assert len(driver.stand_in.messages(BOB.id)) < 10
+    await driver.stand_in.wait_for_messages(BOB.id, 10, timeout=30)  # his come too, in order
+    assert [m.text.startswith("Checking a claim") for m in driver.stand_in.messages(BOB.id)] == [True] * 10
+
+
+def _update(driver: Driver, person: Any, text: str) -> Update:
+    return Update.de_json(driver.stand_in.push_message(person, text), driver.app.bot)
+
+
+async def test_a_burst_from_many_people_at_once_is_answered_in_full(driver: Driver) -> None:
+    people = [type(ANN)(id=3000 + n, first_name=f"P{n}") for n in range(40)]
+    for person in people:
+        await driver.app.update_queue.put(_update(driver, person, KNOWN_EN))
+    replies = await asyncio.gather(*(driver.stand_in.wait_for_messages(p.id, 1, timeout=30) for p in people))
+    assert all("#1" in messages[0].text for messages in replies)

@@ -1,0 +1,77 @@
+"""Write transactions of one process on SQLite: taken in turn, and a turn that does not come is reported."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from claims.db import Database, upgrade
+from claims.errors import DatabaseUnavailable
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Database:
+    url = f"sqlite:///{tmp_path / 'claims.sqlite3'}"
+    upgrade(url)
+    db = Database(url, timeout=0.3)
+    yield db
+    db.dispose()
+
+
+def _add_person(db: Database, user_id: int) -> None:
+    with db.write() as session:
+        session.exec(
+            text(
+                "INSERT INTO person (user_id, role, banned, first_seen) VALUES (:id, 'user', 0, '2024-01-01')"
+            ),
+            params={"id": user_id},
+        )
+
+
+def test_a_write_waiting_longer_than_the_timeout_is_unavailable_and_changes_nothing(
+    database: Database,
+) -> None:
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with database.write() as session:
+            session.exec(text("SELECT 1"))  # the transaction has begun: SQLite's write lock is taken
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(DatabaseUnavailable):
+            _add_person(database, 1)
+    finally:
+        release.set()
+        holder.join()
+    _add_person(database, 2)
+    with database.read() as session:
+        assert session.exec(text("SELECT user_id FROM person")).scalars().all() == [2]
+
+
+def test_many_threads_writing_at_once_all_get_their_turn(database: Database) -> None:
+    barrier = threading.Barrier(16)
+    errors: list[BaseException] = []
+
+    def write(user_id: int) -> None:
+        barrier.wait()
+        try:
+            _add_person(database, user_id)
+        except BaseException as exc:  # collected: an assertion in a thread would go unnoticed
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.read() as session:
+        assert session.exec(text("SELECT count(*) FROM person")).scalar_one() == 16

@@ -1,0 +1,26 @@
+"""Glued words the index does not know are searched as the two indexed words they are made of."""
+
+from claims.matching import Matcher, prepare_query
+from claims.matching.compounds import split_unknown
+
+KNOWN = {"pnb": 1, "rock": 40, "rap": 3, "shoot": 9, "dayton": 2}
+
+
+def test_an_unknown_glued_term_splits_into_its_two_known_parts():
+    assert split_unknown(["pnbrock"], "en", lambda t: KNOWN.get(t, 0)) == ["pnb", "rock"]
+
+
+def test_known_short_or_unsplittable_terms_are_left_alone():
+    assert split_unknown(["rock", "pnb", "zzzzzzzz", "42000000"], "en", lambda t: KNOWN.get(t, 0)) == []
+
+
+def test_a_handle_finds_the_claim_naming_the_person():
+    matcher = Matcher()
+    matcher.add_many(
+        [
+            (1, 1, "Rapper PnB Rock was shot and killed while buying shoes", "en"),
+            (2, 2, "A rock concert was cancelled because of a storm", "en"),
+        ]
+    )
+    hits = matcher.search(prepare_query("I ain't dead im BIG UP — PNBROCK (@pnbrock) December 11, 2019"))
+    assert hits[0].claim_id == 1

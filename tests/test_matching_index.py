@@ -1,0 +1,116 @@
+"""The Matcher's index: adds, replacements, removals, merges, persistence."""
+
+from pathlib import Path
+
+import pytest
+
+from claims.matching import IndexLocked, Matcher, prepare_query
+
+CLAIMS = {
+    1: "5G towers spread the coronavirus across Europe",
+    2: "Bill Gates wants to implant microchips with vaccines",
+    3: "Drinking hot water kills the coronavirus in the throat",
+    4: "The Eiffel Tower will be demolished next year",
+}
+
+
+@pytest.fixture
+def matcher() -> Matcher:
+    m = Matcher()
+    m.add_many((claim_id * 10, claim_id, text, "en") for claim_id, text in CLAIMS.items())
+    return m
+
+
+def top_claim(matcher: Matcher, text: str) -> int | None:
+    hits = matcher.search(prepare_query(text, lang_hint="en"))
+    return hits[0].claim_id if hits else None
+
+
+def test_a_claims_own_wording_finds_it_first(matcher):
+    for claim_id, text in CLAIMS.items():
+        assert top_claim(matcher, text) == claim_id
+
+
+def test_a_new_wording_is_searchable_by_the_very_next_search(matcher):
+    assert top_claim(matcher, "Flat earth map hidden by NASA officials") is None
+    matcher.add(wording_id=50, claim_id=5, text="NASA hides the flat earth map", lang="en")
+    assert top_claim(matcher, "Flat earth map hidden by NASA officials") == 5
+
+
+def test_re_adding_a_wording_id_replaces_its_text(matcher):
+    matcher.add(wording_id=40, claim_id=4, text="Notre-Dame cathedral was set on fire on purpose", lang="en")
+    assert len(matcher) == 4
+    assert top_claim(matcher, "The Eiffel Tower will be demolished next year") != 4
+    assert top_claim(matcher, "Notre-Dame cathedral fire was set on purpose") == 4
+
+
+def test_removed_wording_is_no_longer_found(matcher):
+    matcher.remove(20)
+    assert len(matcher) == 3
+    assert top_claim(matcher, CLAIMS[2]) != 2
+    matcher.remove(999)  # unknown ids are ignored
+    assert len(matcher) == 3
+
+
+def test_search_returns_one_hit_per_claim_with_its_best_wording(matcher):
+    matcher.add(wording_id=11, claim_id=1, text="Coronavirus is spread by 5G antennas", lang="en")
+    hits = matcher.search(prepare_query("5G towers spread the coronavirus across Europe"), limit=5)
+    assert [h.claim_id for h in hits].count(1) == 1
+    assert hits[0].claim_id == 1 and hits[0].wording_id == 10
+
+
+def test_excluded_claims_are_skipped(matcher):
+    hits = matcher.search(prepare_query(CLAIMS[1]), exclude={1})
+    assert all(h.claim_id != 1 for h in hits)
+
+
+def test_reassign_moves_every_wording_to_the_surviving_claim(matcher):
+    matcher.add(wording_id=31, claim_id=3, text="Hot water drinking cures covid", lang="en")
+    matcher.reassign(from_claim=3, into_claim=1)
+    assert top_claim(matcher, CLAIMS[3]) == 1
+    assert top_claim(matcher, "Hot water drinking cures covid") == 1
+    assert len(matcher) == 5
+
+
+def test_watermark_is_the_highest_wording_id_ever_added(matcher):
+    assert matcher.watermark == 40
+    matcher.add(wording_id=7, claim_id=9, text="older row added late", lang="en")
+    assert matcher.watermark == 40
+    matcher.remove(40)
+    assert matcher.watermark == 40
+
+
+def test_index_round_trips_through_its_directory(tmp_path: Path):
+    with Matcher(index_dir=tmp_path) as first:
+        first.add_many((claim_id * 10, claim_id, text, "en") for claim_id, text in CLAIMS.items())
+        first.remove(30)
+        first.save()
+    reopened = Matcher(index_dir=tmp_path)
+    assert len(reopened) == 3
+    assert reopened.watermark == 40
+    assert top_claim(reopened, CLAIMS[2]) == 2
+    reopened.add(wording_id=41, claim_id=4, text="Paris will tear down the Eiffel Tower", lang="en")
+    assert top_claim(reopened, "Paris tears down the Eiffel Tower") == 4
+    reopened.close()
+
+
+def test_a_second_writer_on_the_same_directory_is_refused(tmp_path: Path):
+    first = Matcher(index_dir=tmp_path)
+    first.add(wording_id=1, claim_id=1, text="some claim text here", lang="en")
+    second = Matcher(index_dir=tmp_path)
+    with pytest.raises(IndexLocked):
+        second.add(wording_id=2, claim_id=2, text="another claim text", lang="en")
+    first.close()
+
+
+def test_wording_language_is_detected_when_not_given():
+    m = Matcher()
+    m.add(wording_id=1, claim_id=1, text="Le gouvernement va interdire les voitures diesel en 2025")
+    hits = m.search(prepare_query("Le gouvernement interdira les voitures diesel en 2025"))
+    assert hits and hits[0].claim_id == 1
+
+
+def test_empty_query_and_empty_index_give_no_hits(matcher):
+    assert matcher.search(prepare_query("😀")) == []
+    assert Matcher().search(prepare_query("anything about vaccines and chips")) == []
+    assert matcher.search(prepare_query(CLAIMS[1]), limit=0) == []

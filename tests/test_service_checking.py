@@ -1,0 +1,186 @@
+"""People checking claims: answers, suggestions, queueing, demand and the claim log."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.demo import load_demo
+from claims.errors import InvalidInput, NotFound
+from claims.service import Banned, ClaimService
+from claims.views import Outcome, Status
+from tests.conftest import ADMIN_ID
+
+ALICE, BOB = 11, 12
+
+
+@pytest.fixture
+def demo(service: ClaimService) -> ClaimService:
+    load_demo(service)
+    return service
+
+
+def test_exact_wording_is_answered_with_its_verdict_and_source(demo: ClaimService) -> None:
+    result = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    assert result.outcome == Outcome.ANSWERED
+    assert result.answer is not None
+    assert result.answer.claim.text == "Putin and Kim Jong-un met in Moscow"
+    assert result.answer.claim.verdict is not None
+    assert result.answer.claim.verdict.rating == "false"
+    assert result.answer.claim.verdict.sources[0].url.startswith("https://example.org/demo/")
+
+
+def test_french_question_finds_french_claim(demo: ClaimService) -> None:
+    result = demo.check(
+        text="Est-ce vrai que la Russie va envoyer un cosmonaute nord-coréen dans l'espace ?",
+        user_id=ALICE,
+        chat_id=ALICE,
+    )
+    assert result.outcome == Outcome.ANSWERED
+    assert result.lang == "fr"
+    assert "cosmonaute" in result.answer.claim.text
+
+
+def test_answer_counts_an_ask_and_subscribes_the_asker(demo: ClaimService) -> None:
+    result = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    claim = demo.get_claim(result.answer.claim.id)
+    assert claim.ask_count == 1
+    assert result.subscribed is True
+
+
+def test_unknown_claim_is_queued_and_a_repeat_adds_demand(demo: ClaimService) -> None:
+    first = demo.check(
+        text="Les pingouins de Sibérie votent aux élections russes depuis 2019", user_id=ALICE, chat_id=ALICE
+    )
+    again = demo.check(
+        text="les pingouins de siberie votent aux elections russes depuis 2019 !!", user_id=BOB, chat_id=BOB
+    )
+    assert first.outcome == again.outcome == Outcome.QUEUED
+    assert first.new_claim and not again.new_claim
+    assert first.queued.id == again.queued.id
+    assert demo.get_claim(first.queued.id).ask_count == 2
+    assert demo.get_claim(first.queued.id).status == Status.PENDING
+
+
+def test_every_submission_is_logged_with_its_outcome(demo: ClaimService) -> None:
+    demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    demo.check(text="Zebras have been elected to the Bundestag in a landslide", user_id=BOB, chat_id=BOB)
+    rows = demo.log()
+    assert [r.outcome for r in rows] == [Outcome.QUEUED, Outcome.ANSWERED]
+    assert rows[0].user_id == BOB and rows[0].claim_status == Status.PENDING
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "\x00\x01\x02", "https://t.co/abc"])
+def test_text_with_nothing_to_match_is_refused(demo: ClaimService, text: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        demo.check(text=text, user_id=ALICE, chat_id=ALICE)
+    assert err.value.code == "empty_text"
+    assert demo.log() == []
+
+
+def test_too_long_text_is_refused_without_logging(demo: ClaimService) -> None:
+    with pytest.raises(InvalidInput) as err:
+        demo.check(text="a" * 5000, user_id=ALICE, chat_id=ALICE)
+    assert err.value.code == "too_long"
+    assert demo.log() == []
+
+
+def test_control_characters_are_stripped_before_storing(demo: ClaimService) -> None:
+    result = demo.check(
+        text="Les\x00 girafes\x07 parlent <b>russe</b> couramment depuis peu", user_id=ALICE, chat_id=ALICE
+    )
+    assert "\x00" not in demo.log()[0].text
+    assert result.outcome == Outcome.QUEUED
+
+
+def test_groups_never_queue(demo: ClaimService) -> None:
+    result = demo.check(
+        text="Flying saucers landed in Pyongyang during the parade",
+        user_id=ALICE,
+        chat_id=-5,
+        chat_type="group",
+        queue=False,
+    )
+    assert result.outcome == Outcome.UNMATCHED
+    assert demo.queue(actor_id=ADMIN_ID).total == 3  # only the demo's pending claims
+
+
+def test_banned_person_is_refused_and_adds_no_demand(demo: ClaimService) -> None:
+    demo.ban(actor_id=ADMIN_ID, user_id=ALICE)
+    with pytest.raises(Banned):
+        demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    assert demo.log() == []
+
+
+def test_none_of_these_queues_the_original_text(demo: ClaimService) -> None:
+    result = demo.check(text="North Korean cosmonaut", user_id=ALICE, chat_id=ALICE)
+    assert result.outcome in (Outcome.SUGGESTED, Outcome.QUEUED)
+    queued = demo.queue_submission(submission_id=result.submission_id, user_id=ALICE)
+    assert queued.outcome == Outcome.QUEUED
+    assert queued.queued.status == Status.PENDING
+    assert demo.log()[0].outcome == Outcome.QUEUED
+
+
+def test_someone_else_cannot_queue_my_submission(demo: ClaimService) -> None:
+    result = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    with pytest.raises(NotFound):
+        demo.queue_submission(submission_id=result.submission_id, user_id=BOB)
+
+
+def test_mine_lists_what_i_asked(demo: ClaimService) -> None:
+    demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    demo.check(text="Les girafes parlent russe couramment depuis la visite", user_id=ALICE, chat_id=ALICE)
+    statuses = sorted(e.claim.status for e in demo.mine(user_id=ALICE))
+    assert statuses == [Status.PENDING, Status.PUBLISHED]
+
+
+def test_unsubscribe_stops_notifications(demo: ClaimService) -> None:
+    result = demo.check(
+        text="Des dauphins ont été nommés ambassadeurs à Pyongyang", user_id=ALICE, chat_id=ALICE
+    )
+    assert demo.unsubscribe(user_id=ALICE, claim_id=result.queued.id) is True
+    published = demo.publish_verdict(
+        actor_id=ADMIN_ID, claim_id=result.queued.id, rating="faux", url="https://example.org/check"
+    )
+    assert published.notify == ()
+
+
+def test_asking_again_after_unsubscribing_subscribes_the_chat_asked_from(demo: ClaimService) -> None:
+    text = "Des dauphins ont été nommés ambassadeurs à Pyongyang"
+    claim_id = demo.check(text=text, user_id=ALICE, chat_id=ALICE).queued.id
+    demo.unsubscribe(user_id=ALICE, claim_id=claim_id)
+    again = demo.check(text=text, user_id=ALICE, chat_id=ALICE + 1000)
+    assert again.queued.id == claim_id and again.subscribed
+    published = demo.publish_verdict(
+        actor_id=ADMIN_ID, claim_id=claim_id, rating="faux", url="https://example.org/check"
+    )
+    assert [(r.user_id, r.chat_id) for r in published.notify] == [(ALICE, ALICE + 1000)]
+
+
+def test_new_wording_is_searchable_at_once(demo: ClaimService) -> None:
+    claim = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE).answer.claim
+    demo.add_wording(actor_id=ADMIN_ID, claim_id=claim.id, text="Le sommet Poutine Kim a eu lieu au Kremlin")
+    result = demo.check(text="le sommet Poutine Kim a eu lieu au Kremlin", user_id=BOB, chat_id=BOB)
+    assert result.outcome == Outcome.ANSWERED and result.answer.claim.id == claim.id
+
+
+def test_claims_written_by_another_process_are_found(demo: ClaimService, settings) -> None:
+    other = ClaimService.from_settings(settings, migrate=False)
+    try:
+        other.check(
+            text="A bakery in Lyon sells croissants covered in gold leaf",
+            user_id=ALICE,
+            chat_id=ALICE,
+        )
+    finally:
+        other.close()
+    result = demo.check(
+        text="A bakery in Lyon sells croissants covered in gold leaf", user_id=BOB, chat_id=BOB
+    )
+    assert result.outcome == Outcome.QUEUED and not result.new_claim
+
+
+def test_set_language_rejects_unknown_language(demo: ClaimService) -> None:
+    with pytest.raises(InvalidInput):
+        demo.set_language(user_id=ALICE, lang="xx")
+    demo.set_language(user_id=ALICE, lang="fr")
+    assert demo.person(ALICE).language == "fr"

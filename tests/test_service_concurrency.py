@@ -1,0 +1,109 @@
+"""Races: identical claims arriving at once, reviewers acting on the same claim at once."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from claims.service import ClaimService
+from claims.settings import Settings
+from claims.views import Outcome
+from tests.conftest import ADMIN_ID, REVIEWER_ID
+from tests.invariants import violations
+
+TEXT = "Kim Jong-un a offert un hippopotame nain au zoo de Moscou pendant sa visite"
+# Texts sharing no word from one round to the next, so no round's claim is suggested for another's.
+ROUNDS = [
+    ("penguins elected mayor Oslo landslide", "giraffes delivered Pyongyang armoured train"),
+    ("volcano erupted chocolate Lisbon harbour", "astronauts planted potatoes lunar crater"),
+    ("dolphins learned Latin aquarium Marseille", "zeppelin crashed cathedral roof Cologne"),
+    ("robots replaced judges supreme court Peru", "glacier melted overnight flooding Bern"),
+    ("parrots elected senator Brasilia upset", "submarine surfaced inside Geneva fountain"),
+    ("lobsters unionised fishermen strike Maine", "emerald meteor landed vineyard Bordeaux"),
+]
+
+
+def _at_once(count: int, call) -> list:
+    barrier = threading.Barrier(count)
+
+    def run(i: int):
+        barrier.wait()
+        return call(i)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_fifteen_identical_new_claims_at_once_make_one_claim(
+    service: ClaimService, settings: Settings
+) -> None:
+    # Two service objects stand for two processes sharing the database (separate indexes, separate locks).
+    other = ClaimService.from_settings(settings, migrate=False)
+    try:
+        results = _at_once(
+            15, lambda i: (service if i % 2 else other).check(text=TEXT, user_id=100 + i, chat_id=100 + i)
+        )
+    finally:
+        other.close()
+    assert {r.outcome for r in results} == {Outcome.QUEUED}
+    assert len({r.queued.id for r in results}) == 1
+    assert sum(r.new_claim for r in results) == 1
+    claim = service.get_claim(results[0].queued.id)
+    assert claim.ask_count == 15
+    page = service.queue(actor_id=ADMIN_ID)
+    assert page.total == 1
+
+
+def test_two_reviewers_correcting_at_once_lose_neither_verdict(service: ClaimService) -> None:
+    service.grant(actor_id=ADMIN_ID, user_id=REVIEWER_ID)
+    claim_id = service.check(text=TEXT, user_id=5, chat_id=5).queued.id
+    actors = [ADMIN_ID, REVIEWER_ID]
+    results = _at_once(
+        2,
+        lambda i: service.publish_verdict(
+            actor_id=actors[i],
+            claim_id=claim_id,
+            rating=["false", "misleading"][i],
+            url=f"https://example.org/{i}",
+        ),
+    )
+    history = service.claim_details(actor_id=ADMIN_ID, claim_id=claim_id).history
+    assert len(history) == 2
+    assert service.get_claim(claim_id).verdict.id == max(v.id for v in history)
+    assert sum(r.is_correction for r in results) == 1
+    assert sum(r.raced_with is not None for r in results) == 1
+
+
+def test_merge_and_verdict_at_once_leave_a_consistent_claim(
+    service: ClaimService, settings: Settings
+) -> None:
+    # Several races, so both orders happen: whichever lands first wins, the other is refused, nothing is lost.
+    for first, second in ROUNDS:
+        a = service.check(text=first, user_id=5, chat_id=5).queued.id
+        b = service.check(text=second, user_id=6, chat_id=6).queued.id
+        outcomes = _at_once(
+            2,
+            lambda i, a=a, b=b: _try(
+                lambda: (
+                    service.merge(actor_id=ADMIN_ID, from_id=b, into_id=a)
+                    if i == 0
+                    else service.publish_verdict(
+                        actor_id=ADMIN_ID, claim_id=b, rating="false", url="https://example.org/b"
+                    )
+                )
+            ),
+        )
+        assert outcomes in ([None, "merged"], ["has_verdict", None]), outcomes
+        merged_first = outcomes[0] is None
+        assert service.get_claim(b).id == (a if merged_first else b)
+        assert service.get_claim(a).ask_count == (2 if merged_first else 1)
+        assert service.get_claim(b).status == ("pending" if merged_first else "published")
+    assert violations(settings.database_url) == []
+
+
+def _try(call):
+    try:
+        call()
+    except Exception as exc:
+        return getattr(exc, "code", repr(exc))
+    return None

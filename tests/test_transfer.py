@@ -1,0 +1,137 @@
+"""Import and export at the store level: idempotence, all-or-nothing, exact round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.demo import REVIEWS, load_demo
+from claims.errors import InvalidInput
+from claims.matching import Matcher
+from claims.ratings import Rating
+from claims.records import ReviewRecord
+from claims.service import ClaimService
+from claims.settings import Settings
+from tests.conftest import ADMIN_ID
+
+
+def test_reimporting_the_same_reviews_changes_nothing(service: ClaimService) -> None:
+    first = load_demo(service)
+    again = load_demo(service)
+    assert first.created == len(REVIEWS) + 3
+    assert again.created == 0 and again.unchanged == len(REVIEWS)
+    assert service.stats().verdicts == len(REVIEWS)
+
+
+def test_a_changed_rating_for_the_same_url_is_a_correction(service: ClaimService) -> None:
+    load_demo(service)
+    record = REVIEWS[0]
+    changed = ReviewRecord(
+        claim_text=record.claim_text,
+        rating=Rating.MIXED,
+        textual_rating="Mitigé",
+        review_url=record.review_url,
+    )
+    report = service.import_records([changed])
+    assert report.updated == 1 and report.created == 0
+    claim = service.check(text=record.claim_text, user_id=1, chat_id=1).answer.claim
+    assert claim.verdict.rating == Rating.MIXED
+    assert len(service.claim_details(actor_id=ADMIN_ID, claim_id=claim.id).history) == 2
+
+
+def test_a_bad_record_leaves_the_database_as_it_was(service: ClaimService) -> None:
+    records = [*REVIEWS[:3], ReviewRecord(claim_text="   ")]
+    with pytest.raises(InvalidInput) as err:
+        service.import_records(records)
+    assert "record 4" in str(err.value)
+    assert sum(service.stats().claims_by_status.values()) == 0
+
+
+def test_export_then_import_into_an_empty_database_is_exact(service: ClaimService, tmp_path) -> None:
+    load_demo(service)
+    pending = service.check(
+        text="Kim Jong-un a traversé la Sibérie à vélo en trois jours", user_id=7, chat_id=7
+    ).queued.id
+    service.add_wording(actor_id=ADMIN_ID, claim_id=pending, text="Kim crossed Siberia by bike in three days")
+    service.publish_verdict(
+        actor_id=ADMIN_ID, claim_id=pending, rating="false", url="https://example.org/velo"
+    )
+    service.publish_verdict(
+        actor_id=ADMIN_ID,
+        claim_id=pending,
+        rating="mostly-false",
+        url="https://example.org/velo2",
+        summary="Corrigé",
+    )
+    exported = list(service.export_records())
+
+    from claims.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    upgrade(url)
+    restored = ClaimService.from_settings(Settings(_env_file=None, database_url=url), migrate=False)
+    try:
+        restored.import_records(exported)
+        assert list(restored.export_records()) == exported
+        again = restored.check(text="Kim crossed Siberia by bike in three days", user_id=8, chat_id=8)
+        assert again.answer.claim.id == pending
+    finally:
+        restored.close()
+
+
+def test_an_imported_translation_is_indexed_in_its_own_language(service: ClaimService) -> None:
+    record = ReviewRecord(
+        claim_text="La tour Eiffel va être démontée et vendue à un milliardaire",
+        language="fr",
+        rating=Rating.FALSE,
+        review_url="https://example.org/tour-eiffel",
+        aliases=["The Eiffel Tower will be dismantled and sold to a billionaire", "Tour Eiffel vendue"],
+    )
+    service.import_records([record])
+    exported = next(iter(service.export_records()))
+    assert exported.wording_languages == {
+        "The Eiffel Tower will be dismantled and sold to a billionaire": "en",
+        "Tour Eiffel vendue": "fr",  # too short to detect: the claim's language
+    }
+    found = service.check(
+        text="the eiffel tower is going to be dismantled and sold to a billionaire", user_id=5, chat_id=5
+    )
+    assert found.answer is not None and found.answer.claim.text == record.claim_text
+
+
+def test_a_listed_wording_language_wins_over_detection(service: ClaimService) -> None:
+    record = ReviewRecord(
+        claim_text="Le pape a interdit les smartphones au Vatican",
+        language="fr",
+        aliases=["Pope bans phones"],
+        wording_languages={"Pope bans phones": "en"},
+    )
+    service.import_records([record])
+    assert next(iter(service.export_records())).wording_languages == {"Pope bans phones": "en"}
+
+
+def test_claims_without_review_url_are_matched_by_their_text(service: ClaimService) -> None:
+    pending = ReviewRecord(claim_text="Les éoliennes font fuir les vaches", language="fr")
+    rated = ReviewRecord(
+        claim_text="Les  éoliennes font fuir les vaches ", language="fr", rating=Rating.FALSE, summary="Non."
+    )
+    first = service.import_records([pending, pending])
+    second = service.import_records([rated])
+    assert (first.created, first.unchanged) == (1, 1)
+    assert (second.created, second.updated) == (0, 1)
+    assert service.stats().claims_by_status == {"published": 1}
+
+
+def test_an_import_leaves_a_persisted_index_ready_for_the_next_process(settings: Settings, tmp_path) -> None:
+    persisted = settings.model_copy(update={"index_dir": tmp_path / "index"})
+    importer = ClaimService.from_settings(persisted, migrate=False)
+    try:
+        load_demo(importer)
+        wordings = importer.stats().wordings
+    finally:
+        importer.close()
+    reopened = Matcher(index_dir=tmp_path / "index")
+    try:
+        # Nothing re-indexed from the database: the import wrote every wording to the index on disk.
+        assert len(reopened) == wordings > 0
+    finally:
+        reopened.close()
