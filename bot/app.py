@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import callbacks, menus
+from bot import callbacks, logs, menus
 from bot.context import CONTEXT_TYPES
 from bot.handlers import admin, checking, errors, guard, inline, notifications, reviewing
 from bot.updates import PerPersonUpdateProcessor
@@ -47,6 +47,7 @@ def build_application(
     settings: Settings, service: AsyncClaimService | None = None, *, request: BaseRequest | None = None
 ) -> Application:
     """The bot: the same Application for Telegram, the emulator and the tests (which may pass a request)."""
+    logs.quiet_cancelled_jobs()
     builder = (
         ApplicationBuilder()
         .token(settings.token or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Iterable
@@ -32,6 +33,25 @@ class RedactSecrets(logging.Filter):
         if record.stack_info:
             record.stack_info = self.redact(record.stack_info)
         return True
+
+
+class DropJobsCancelledAtShutdown(logging.Filter):
+    """Drop APScheduler's "Error running job" for a job that stopping the bot cancelled before it ran.
+
+    PTB's JobQueue waits for running jobs, then shuts the scheduler down, which cancels any job that became due in
+    between (the outbox ticks every second). Nothing was lost: the job had sent nothing and the outbox sends on the
+    next start. Any other job error still reaches the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+def quiet_cancelled_jobs() -> None:
+    """Install `DropJobsCancelledAtShutdown` on APScheduler's executor logger (idempotent)."""
+    logger = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, DropJobsCancelledAtShutdown) for f in logger.filters):
+        logger.addFilter(DropJobsCancelledAtShutdown())
 
 
 def configure_logging(
