@@ -238,8 +238,25 @@ class Context:
         if self._service is None:
             from claims.service import ClaimService
 
-            self._service = ClaimService.from_settings(self.settings())
+            self._service = ClaimService.from_settings(self._unless_index_in_use(self.settings()))
         return self._service
+
+    def _unless_index_in_use(self, settings: Settings) -> Settings:
+        """Leave INDEX_DIR to the bot that holds it: this command works on an index in memory instead.
+
+        The database stays shared: a running bot indexes what an import wrote by itself (it follows the
+        wordings' ids), so nothing is lost by not writing to its index.
+        """
+        from claims.matching.index import index_in_use
+
+        if settings.index_dir is None or not index_in_use(settings.index_dir / "lexical"):
+            return settings
+        print(
+            f"note: the match index in {settings.index_dir} is in use (a running bot); this command builds its "
+            "own in memory, and the bot indexes any claims imported here by itself.",
+            file=self.stderr,
+        )
+        return settings.model_copy(update={"index_dir": None})
 
     def close(self) -> None:
         if self._service is not None:

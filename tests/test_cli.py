@@ -41,8 +41,13 @@ LOG_KEYS = {
 Run = Callable[..., subprocess.CompletedProcess]
 
 
-def _run(cwd: Path, url: str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "BOT_"))}
+def _run(
+    cwd: Path, url: str, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "BOT_"))},
+        **(env or {}),
+    }
     env["DATABASE_URL"] = url
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
@@ -67,8 +72,10 @@ def db_url(tmp_path: Path) -> str:
 def run(tmp_path: Path, db_url: str) -> Run:
     """Run the CLI on the test's database, from a directory without a .env file."""
 
-    def call(*args: str, input: str | None = None, url: str | None = None) -> subprocess.CompletedProcess:
-        return _run(tmp_path, url or db_url, *args, input=input)
+    def call(
+        *args: str, input: str | None = None, url: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        return _run(tmp_path, url or db_url, *args, input=input, env=env)
 
     return call
 
@@ -303,6 +310,28 @@ def test_match_a_text_as_a_table(run: Run, db_url: str) -> None:
     with _service(db_url) as service:
         load_demo(service)
     assert "answer" in _ok(run("match", DEMO_CLAIM))
+
+
+def test_import_and_match_work_while_a_running_bot_holds_the_index(
+    run: Run, db_url: str, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    settings = Settings(_env_file=None, database_url=db_url, telegram_bot_token=None, index_dir=index_dir)
+    bot = ClaimService.from_settings(settings)  # stands for the running bot: it holds INDEX_DIR's writer
+    try:
+        bot.check(text="A brand new claim that nobody ever checked about cheese moons", user_id=7, chat_id=7)
+        env = {"INDEX_DIR": str(index_dir)}
+        imported = run("import", str(DATA / "reviews_fr.csv"), env=env)
+        assert imported.returncode == 0, imported.stderr
+        assert "in use" in imported.stderr and "created" in imported.stdout
+        matched = json.loads(_ok(run("match", "--file", "-", "--format", "jsonl", input=DEMO_CLAIM, env=env)))
+        assert matched["query"] == DEMO_CLAIM
+        # The bot finds what the import wrote, through its own index.
+        record = next(csv.DictReader(io.StringIO((DATA / "reviews_fr.csv").read_text(encoding="utf-8"))))
+        result = bot.check(text=record["claim_text"], user_id=8, chat_id=8)
+        assert result.answer is not None and result.answer.claim.text == record["claim_text"]
+    finally:
+        bot.close()
 
 
 # ------------------------------------------------------------------------------------------ the rest

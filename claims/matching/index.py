@@ -23,7 +23,7 @@ from pathlib import Path
 
 import tantivy
 
-__all__ = ["Candidate", "IndexLocked", "StoredWording", "TermIndex"]
+__all__ = ["Candidate", "IndexLocked", "StoredWording", "TermIndex", "index_in_use"]
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +112,8 @@ class TermIndex:
     def _ensure_unlocked(self) -> None:
         """Refuse to wipe a directory another process is writing to."""
         assert self._path is not None
-        try:
-            writer = tantivy.Index.open(str(self._path)).writer(heap_size=15_000_000, num_threads=1)
-        except ValueError as exc:
-            if "LockBusy" in str(exc):
-                raise IndexLocked(f"match index {self._path} is being written by another process") from exc
-            return  # unreadable by this tantivy: nobody can be using it through us
-        del writer  # releases the lock
+        if index_in_use(self._path):
+            raise IndexLocked(f"match index {self._path} is being written by another process")
 
     def _wipe(self) -> None:
         assert self._path is not None
@@ -328,3 +323,16 @@ class TermIndex:
         and a mean over millions barely moves)."""
         docs = self._searcher.num_docs
         return self._total_terms / docs if docs and self._total_terms > 0 else 10.0
+
+
+def index_in_use(path: Path) -> bool:
+    """True when another process holds the writer lock of the tantivy index at `path` (a running bot does)."""
+    if not tantivy.Index.exists(str(path)):
+        return False
+    try:
+        writer = tantivy.Index.open(str(path)).writer(heap_size=15_000_000, num_threads=1)
+    except ValueError as exc:
+        # Anything else (an index this tantivy cannot read) is not a lock: nobody can be using it through us.
+        return "LockBusy" in str(exc)
+    del writer  # releases the lock
+    return False
