@@ -308,8 +308,10 @@ def claim_searches(
         searches.small.append((_features(found, columns), [c.claim_id == claim.claim_id for c in found]))
 
 
-# Answer-guard thresholds tried by `--gates`; the chosen one is the highest that keeps every right answer.
+# Answer-guard thresholds tried by `--gates`; the chosen one is the highest that keeps this share of the right
+# answers.
 GATE_GRID = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+GATE_KEEP = 0.99
 # (kind of search, answered without the guard, right claim, cover_predicate of the top hit)
 GateRow = tuple[str, bool, bool, float]
 
@@ -365,8 +367,14 @@ def gate_rows(data_dir: Path) -> list[GateRow]:
 
 
 def choose_gate(rows: Sequence[GateRow]) -> float:
-    """Print right and wrong answers per threshold; return the highest that loses no right answer."""
+    """Print right and wrong answers per threshold; return the highest that keeps >= 99% of the right ones.
+
+    Train holds few texts that share a claim's names and say something else of them (the wrong answers the
+    guard is for), so the sweep mostly measures what the guard costs: the budget is the same 1% of answers the
+    answer threshold is allowed to get wrong.
+    """
     kinds = list(dict.fromkeys(kind for kind, *_ in rows))
+    right_answers = sum(right for _, answered, right, _ in rows if answered)
     chosen = 0.0
     for threshold in GATE_GRID:
         kept = [
@@ -377,9 +385,11 @@ def choose_gate(rows: Sequence[GateRow]) -> float:
             for kind in kinds
         )
         print(f"cover_predicate >= {threshold:.2f}: {counts}")
-        if sum(right for _, right in kept) == sum(right for _, answered, right, _ in rows if answered):
+        if sum(right for _, right in kept) >= GATE_KEEP * right_answers:
             chosen = threshold
-    print(f"min_answer_predicate = {chosen} (the highest keeping every right answer on train)")
+    print(
+        f"min_answer_predicate = {chosen} (the highest keeping >= {GATE_KEEP:.0%} of the right answers on train)"
+    )
     return chosen
 
 
