@@ -228,7 +228,8 @@ def sweep(results: Sequence[Ranked], thresholds: Sequence[float], may_answer: Se
 
 
 def _may_answer(matcher: Matcher, query: Query, hits: Sequence[Hit], exclude: Container[int] = ()) -> bool:
-    """Whether the top hit passes the answer guards (enough words, enough of the claim) at any score."""
+    """Whether the top hit passes the answer guards (enough words, enough of the claim and of what it says of
+    its names) at any score."""
     if not hits:
         return False
     top = next(
@@ -239,8 +240,11 @@ def _may_answer(matcher: Matcher, query: Query, hits: Sequence[Hit], exclude: Co
         ),
         None,
     )
-    coverage = top.features[FEATURE_NAMES.index("cover_claim")] if top is not None else 0.0
-    return matcher.tier(1.0, query, coverage=coverage) == Tier.ANSWER
+    if top is None:
+        return False
+    coverage = top.features[FEATURE_NAMES.index("cover_claim")]
+    predicate = top.features[FEATURE_NAMES.index("cover_predicate")]
+    return matcher.tier(1.0, query, coverage=coverage, predicate=predicate) == Tier.ANSWER
 
 
 def run_direct(
@@ -358,7 +362,7 @@ def run_cli(
             scores.append(float(match["score"]))
             tiers.append(str(match["tier"]))
         results.append(Ranked(tweet.relevant, tuple(claim_ids), tuple(scores), tuple(tiers)))
-        # The CLI does not expose the coverage guard: only the word guard is applied to the sweep here.
+        # The CLI does not expose the coverage guards: only the word guard is applied to the sweep here.
         may_answer.append(prepare_query(tweet.text).words >= config.min_answer_words)
     return results, may_answer
 

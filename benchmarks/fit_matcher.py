@@ -2,6 +2,7 @@
 
     python benchmarks/fit_matcher.py                       # the lexical model
     python benchmarks/fit_matcher.py --semantic-model DIR  # the model with the embedding feature
+    python benchmarks/fit_matcher.py --gates               # choose MatchConfig.min_answer_predicate
 
 Two fits, both plain Newton's method in pure Python (a dozen features need no numerical library):
 1. ranking weights: a conditional logit (softmax over each tweet's candidate claims, the right one as the
@@ -12,6 +13,9 @@ Two fits, both plain Newton's method in pure Python (a dozen features need no nu
    halves of train, each scored with weights fitted on the other) so the confidence is not flattered by
    weights that have seen the same tweets; and each tweet is also searched with its right claim left out, as
    a text nobody has checked yet, so that a clear lead among wrong claims is not mistaken for an answer.
+`--gates` instead sweeps the answer guard on `cover_predicate` (how much of what a claim says of its names the
+text holds) over train's answered searches, with the current weights, and prints the value to put in
+`MatchConfig.min_answer_predicate`.
 The dev split is never used here: report it with `benchmarks/checkthat_eval.py --split dev`.
 """
 
@@ -37,7 +41,7 @@ from checkthat_eval import (
     load_tweets,
 )
 
-from claims.matching import MatchConfig, Matcher, Query, prepare_query
+from claims.matching import MatchConfig, Matcher, Query, Tier, prepare_query
 from claims.matching import weights as current
 from claims.matching.features import FEATURE_NAMES
 from claims.matching.matcher import ClaimCandidate
@@ -304,6 +308,91 @@ def claim_searches(
         searches.small.append((_features(found, columns), [c.claim_id == claim.claim_id for c in found]))
 
 
+# Answer-guard thresholds tried by `--gates`; the chosen one is the highest that keeps this share of the right
+# answers.
+GATE_GRID = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+GATE_KEEP = 0.99
+# (kind of search, answered without the guard, right claim, cover_predicate of the top hit)
+GateRow = tuple[str, bool, bool, float]
+
+
+def _top(matcher: Matcher, query: Query, exclude: frozenset[int] = frozenset()) -> tuple[bool, int, float]:
+    """Whether the top hit is answered (the predicate guard off), its claim, and its `cover_predicate`."""
+    hits = matcher.search(query, limit=FIT_DEPTH, exclude=exclude)
+    if not hits:
+        return False, -1, 0.0
+    column = FEATURE_NAMES.index("cover_predicate")
+    top = next(
+        c
+        for c in matcher.candidates(query, depth=FIT_DEPTH, exclude=exclude)
+        if c.claim_id == hits[0].claim_id
+    )
+    return hits[0].tier == Tier.ANSWER, hits[0].claim_id, top.features[column]
+
+
+def gate_rows(data_dir: Path) -> list[GateRow]:
+    """Train searches as `collect` makes them (full index with and without the right claim; a claim-like text
+    among its topical neighbours, with and without its claim), answered with the predicate guard off."""
+    config = MatchConfig(min_answer_predicate=0.0)
+    claims = load_claims(data_dir)
+    by_id = {c.claim_id: c for c in claims}
+    matcher = build_matcher(claims, config)
+    duplicates = Duplicates(claims)
+    rows: list[GateRow] = []
+    for tweet in load_tweets(data_dir, "train"):
+        query = prepare_query(tweet.text)
+        answered, claim_id, predicate = _top(matcher, query)
+        rows.append(("tweet", answered, claim_id in tweet.relevant, predicate))
+        answered, _, predicate = _top(matcher, query, duplicates.of(tweet.relevant))
+        rows.append(("tweet, right claim left out", answered, False, predicate))
+    for claim in claims[::CLAIM_QUERY_STRIDE]:
+        if not claim.title.strip():
+            continue
+        query = prepare_query(claim.vclaim)
+        others = matcher.candidates(
+            query, depth=FIT_DEPTH, exclude=duplicates.of(frozenset({claim.claim_id}))
+        )
+        neighbours = [by_id[c.claim_id] for c in others[: SMALL_DATABASE - 1]]
+        if not neighbours:
+            continue
+        answered, _, predicate = _top(build_matcher(neighbours, config), query)
+        rows.append(("claim among its neighbours only", answered, False, predicate))
+        headline = prepare_query(claim.title)
+        if headline.empty:
+            continue
+        small = build_matcher([*neighbours, VerifiedClaim(claim.claim_id, claim.vclaim, "")], config)
+        answered, claim_id, predicate = _top(small, headline)
+        rows.append(("headline among the neighbours", answered, claim_id == claim.claim_id, predicate))
+    return rows
+
+
+def choose_gate(rows: Sequence[GateRow]) -> float:
+    """Print right and wrong answers per threshold; return the highest that keeps >= 99% of the right ones.
+
+    Train holds few texts that share a claim's names and say something else of them (the wrong answers the
+    guard is for), so the sweep mostly measures what the guard costs: the budget is the same 1% of answers the
+    answer threshold is allowed to get wrong.
+    """
+    kinds = list(dict.fromkeys(kind for kind, *_ in rows))
+    right_answers = sum(right for _, answered, right, _ in rows if answered)
+    chosen = 0.0
+    for threshold in GATE_GRID:
+        kept = [
+            (kind, right) for kind, answered, right, predicate in rows if answered and predicate >= threshold
+        ]
+        counts = "; ".join(
+            f"{kind}: {sum(r for k, r in kept if k == kind)} right, {sum(not r for k, r in kept if k == kind)} wrong"
+            for kind in kinds
+        )
+        print(f"cover_predicate >= {threshold:.2f}: {counts}")
+        if sum(right for _, right in kept) >= GATE_KEEP * right_answers:
+            chosen = threshold
+    print(
+        f"min_answer_predicate = {chosen} (the highest keeping >= {GATE_KEEP:.0%} of the right answers on train)"
+    )
+    return chosen
+
+
 def groups(part: Sequence[Tweet]) -> list[Group]:
     return [(features, right.index(True)) for features, right in part if any(right)]
 
@@ -329,7 +418,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--folds", type=int, default=0, help="also report MAP@5 cross-validated on train")
     parser.add_argument("--dry-run", action="store_true", help="print the weights, do not write them")
+    parser.add_argument(
+        "--gates", action="store_true", help="sweep the predicate answer guard on train (writes nothing)"
+    )
     args = parser.parse_args(argv)
+    if args.gates:
+        choose_gate(gate_rows(args.data or default_data_dir()))
+        return 0
 
     data_dir = args.data or default_data_dir()
     semantic = args.semantic_model is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from claims.matching.index import BM25_B, BM25_K1
-from claims.matching.normalise import tokens
+from claims.matching.normalise import name_terms, tokens
 
 __all__ = [
     "FEATURE_NAMES",
@@ -44,6 +44,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "char_grams",  # cosine of the sets of character 4-grams of the unstemmed words: "pnbrock" ~ "PnB Rock"
     "year_agree",  # 1 when the wording mentions the year the text is dated (a pasted tweet's signature)
     "month_agree",  # 1 when it mentions that month of that year ("in August 2019")
+    "cover_predicate",  # IDF share of the wording's non-name terms (what it says of the names) in the query,
+    # 1 when the query's own non-name terms are all in the wording (it says nothing else of the names)
     "semantic",  # cosine similarity of sentence embeddings when a model is configured, else 0
 )
 N_FEATURES = len(FEATURE_NAMES)
@@ -81,6 +83,8 @@ class PreparedText:
     grams: frozenset[str]
     years: frozenset[int]
     months: frozenset[tuple[int, int]]
+    # The terms of the words written as names (empty when the language was not given or capitals say nothing).
+    names: frozenset[str] = frozenset()
 
 
 def _counts(terms: Sequence[str]) -> dict[str, int]:
@@ -101,8 +105,9 @@ def _months(words: str) -> frozenset[tuple[int, int]]:
     return frozenset((int(year), _MONTH_OF[month]) for month, year in _MONTH_YEAR.findall(words))
 
 
-def prepare_text(terms: Sequence[str], text: str = "") -> PreparedText:
-    """Precompute the sets and strings the features compare: `terms` analysed, `text` the cleaned words."""
+def prepare_text(terms: Sequence[str], text: str = "", lang: str | None = None) -> PreparedText:
+    """Precompute the sets and strings the features compare: `terms` analysed, `text` the cleaned words, and
+    with `lang` (a claim's wording) which of the terms are names."""
     terms = tuple(terms)
     # The unstemmed words, stop words kept: character n-grams see what stemming and splitting lose.
     words = " ".join(tokens(text)) if text else ""
@@ -115,6 +120,7 @@ def prepare_text(terms: Sequence[str], text: str = "") -> PreparedText:
         grams=_grams(words) if words else frozenset(),
         years=frozenset(int(y) for y in _YEAR.findall(words)) if words else frozenset(),
         months=_months(words),
+        names=name_terms(text, lang) if text and lang else frozenset(),
     )
 
 
@@ -170,6 +176,20 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
     found_weights = [idf(term) for term in found]
     weight_found = sum(found_weights)
     rarest_found = max(found_weights, default=0.0)
+    # What the claim says of its names: "Putin and Kim met in Moscow" and "Kim brought a tank to Moscow for
+    # Putin" share every name and no predicate. A wording that is all names (or whose capitals say nothing)
+    # has no separate predicate: the share is then that of all its terms. A text that says nothing of its
+    # own beyond the claim's words ("Humphrey Bogart Gerber Baby") contradicts nothing: 1.
+    if query.unique - query.names <= wording.unique:
+        cover_predicate = 1.0
+    else:
+        predicate = wording.unique - wording.names
+        if not wording.names or not predicate:
+            cover_predicate = weight_found / weight_wording if weight_wording > 0 else 0.0
+        else:
+            weight_predicate = sum(idf(term) for term in predicate)
+            found_predicate = sum(idf(term) for term in predicate & found)
+            cover_predicate = found_predicate / weight_predicate if weight_predicate > 0 else 0.0
 
     numbers_agree = numbers_differ = 0.0
     if wording.numbers:
@@ -205,6 +225,7 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
         grams,
         year_agree,
         month_agree,
+        cover_predicate,
         semantic,
     ]
 

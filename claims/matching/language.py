@@ -1,7 +1,17 @@
-"""Language of a text: langdetect, made deterministic, trusted only on enough text.
+"""Language of a text: langdetect, restricted to the languages the matcher analyses fully, made deterministic,
+trusted only on enough text.
+
+Which languages: those with both a stop-word list and a Snowball stemmer (`DETECTED_LANGUAGES`: English and
+French, the bot's languages, and German, Spanish, Italian and Portuguese). Detecting any other language buys
+the matcher little (no stop words, at most a stemmer) and costs false detections: with langdetect's 55
+profiles, a short text full of foreign names ("Kim Jong-un visited Russia") reads as Finnish and is stemmed as
+Finnish, which then matches nothing. It is also ~4x faster, since langdetect's per-n-gram loop runs over every
+loaded language (`benchmarks/language_speed.py`). A text mostly in another script than Latin (Cyrillic,
+Arabic, CJK...) is not guessed among these: it takes the caller's hint, like short text; so do Latin letters
+in no language (keyboard mashing: most words without a vowel).
 
 langdetect samples at random: without a fixed seed the same message could be read as French one day and
-Catalan the next, and so be stemmed differently. On a few words it is mostly wrong, so short text takes the
+Spanish the next, and so be stemmed differently. On a few words it is mostly wrong, so short text takes the
 caller's hint (the person's Telegram language) instead.
 """
 
@@ -9,28 +19,58 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 
 from langdetect import DetectorFactory, LangDetectException
 from langdetect import detector_factory as _langdetect
 
-__all__ = ["MIN_DETECT_LETTERS", "MIN_DETECT_WORDS", "detect_language"]
+from claims.matching.normalise import STEMMED_LANGUAGES, fold
+from claims.matching.stopwords import STOP_WORD_LANGUAGES
+
+__all__ = [
+    "ALL_LANGUAGES",
+    "DETECTED_LANGUAGES",
+    "MIN_DETECT_LETTERS",
+    "MIN_DETECT_WORDS",
+    "detect_language",
+    "detector_factory",
+]
 
 MIN_DETECT_LETTERS = 20
 MIN_DETECT_WORDS = 3
 DEFAULT_LANGUAGE = "en"
+# The languages detection chooses among (see the module's docstring for why these).
+DETECTED_LANGUAGES: tuple[str, ...] = tuple(sorted(STOP_WORD_LANGUAGES & STEMMED_LANGUAGES))
+# Every profile langdetect ships (55), what its own `detect` chooses among.
+ALL_LANGUAGES: tuple[str, ...] = tuple(
+    sorted(p.name for p in Path(_langdetect.PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
+)
 # Below this probability the detector is guessing; the hint is a better bet.
 _MIN_PROBABILITY = 0.5
+# Below this share of Latin letters the text is in a script none of the detected languages is written in
+# (applied whatever `languages` a caller compares with: the benchmark's texts are in Latin script).
+_MIN_LATIN_SHARE = 0.5
 
 _WORD = re.compile(r"[^\W\d_]+")
-# langdetect's factory is a module global that loads its profiles lazily; two threads must not both load it.
+_VOWELS = frozenset("aeiouy")
+# Built once, on first use; two threads must not both build it. Detectors only read it afterwards.
 _load_lock = threading.Lock()
-DetectorFactory.seed = 0
+_factories: dict[tuple[str, ...], DetectorFactory] = {}
 
 
-def _factory() -> DetectorFactory:
+def detector_factory(languages: tuple[str, ...] = DETECTED_LANGUAGES) -> DetectorFactory:
+    """A langdetect factory holding only the profiles of `languages` (langdetect's own codes), built once."""
+    factory = _factories.get(languages)
+    if factory is not None:
+        return factory
     with _load_lock:
-        _langdetect.init_factory()
-    return _langdetect._factory
+        factory = _factories.get(languages)
+        if factory is None:
+            profiles = Path(_langdetect.PROFILES_DIRECTORY)
+            factory = DetectorFactory()
+            factory.load_json_profile([(profiles / code).read_text(encoding="utf-8") for code in languages])
+            _factories[languages] = factory
+    return factory
 
 
 def _normalise_code(code: str) -> str:
@@ -38,15 +78,34 @@ def _normalise_code(code: str) -> str:
     return code.split("-", 1)[0].lower()
 
 
-def detect_language(text: str, *, hint: str | None = None) -> str:
-    """ISO 639-1 code of `text`; `hint` (else "en") when the text is too short or the detector is unsure."""
+def _latin(letter: str) -> bool:
+    # Basic Latin to Latin Extended-B, IPA, and Latin Extended Additional (Vietnamese): the scripts of the
+    # detected languages, accents included.
+    code = ord(letter)
+    return code < 0x0300 or 0x1E00 <= code <= 0x1EFF
+
+
+def detect_language(
+    text: str, *, hint: str | None = None, languages: tuple[str, ...] = DETECTED_LANGUAGES
+) -> str:
+    """ISO 639-1 code of `text` among `languages` (langdetect's codes; `DETECTED_LANGUAGES` but for
+    comparisons); `hint` (else "en") when the text is too short, in another script, letters in no language,
+    or the detector is unsure."""
     fallback = _normalise_code(hint) if hint and hint.strip() else DEFAULT_LANGUAGE
     words = _WORD.findall(text)
-    if len(words) < MIN_DETECT_WORDS or sum(len(w) for w in words) < MIN_DETECT_LETTERS:
+    letters = sum(len(w) for w in words)
+    if len(words) < MIN_DETECT_WORDS or letters < MIN_DETECT_LETTERS:
+        return fallback
+    if sum(_latin(ch) for w in words for ch in w) < _MIN_LATIN_SHARE * letters:
+        return fallback
+    # Keyboard mashing ("asdf zxcv hjkl") is Latin letters in no language, and langdetect would still name one:
+    # words of these languages nearly all have a vowel, abbreviations ("CNN") are a minority.
+    if 2 * sum(not _VOWELS.intersection(fold(w.lower())) for w in words) >= len(words):
         return fallback
     try:
-        detector = _factory().create()
-        # Each detector re-seeds its own generator from this: detection never depends on earlier calls.
+        detector = detector_factory(languages).create()
+        # Each detector seeds its own generator from this: detection never depends on earlier calls or on
+        # other threads.
         detector.seed = 0
         # Lowercased: langdetect reads an all-caps English rant as German.
         detector.append(text.lower())

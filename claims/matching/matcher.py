@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 CANDIDATE_WORDINGS = 30
 RERANK_CLAIMS = 10
 _COVER_CLAIM = FEATURE_NAMES.index("cover_claim")
+_COVER_PREDICATE = FEATURE_NAMES.index("cover_predicate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ class Matcher:
         """The query side of the features: its terms, plus known halves of glued words the index lacks."""
         extra = query.names + tuple(split_unknown(query.terms, query.lang, self._index.doc_freq))
         terms = query.terms[: query.words] + extra
-        return query_context(prepare_text(terms, query.text), self._stats(), date=query.date)
+        return query_context(prepare_text(terms, query.text, query.lang), self._stats(), date=query.date)
 
     def candidates(
         self, query: Query, *, depth: int = RERANK_CLAIMS, exclude: Container[int] = ()
@@ -188,7 +189,7 @@ class Matcher:
                 if len(pooled) >= (depth if lexical else 2 * depth):
                     continue
                 rows = pooled[wording.claim_id] = []
-            wording_text = prepare_text(wording.terms, wording.text)
+            wording_text = prepare_text(wording.terms, wording.text, wording.lang)
             rows.append((wording, pair_features(context, wording_text, semantic=similarity)))
         found: list[ClaimCandidate] = []
         for claim_id, rows in pooled.items():
@@ -243,7 +244,12 @@ class Matcher:
                     claim_id=candidate.claim_id,
                     wording_id=candidate.wording_id,
                     score=confidence,
-                    tier=self.tier(confidence, query, coverage=candidate.features[_COVER_CLAIM]),
+                    tier=self.tier(
+                        confidence,
+                        query,
+                        coverage=candidate.features[_COVER_CLAIM],
+                        predicate=candidate.features[_COVER_PREDICATE],
+                    ),
                 )
             )
         return hits
@@ -260,19 +266,22 @@ class Matcher:
         if self._semantic is not None and self._model.uses_semantic:
             similarity = self._semantic.similarity(query.text, wording.text)
         features = pair_features(
-            self._context(query), prepare_text(wording.terms, wording.text), semantic=similarity
+            self._context(query), prepare_text(wording.terms, wording.text, wording.lang), semantic=similarity
         )
         model = self._model
         return model.confidence(features, model.rank_score(features))
 
-    def tier(self, score: float, query: Query, *, coverage: float = 1.0) -> Tier:
+    def tier(self, score: float, query: Query, *, coverage: float = 1.0, predicate: float = 1.0) -> Tier:
         """The tier a hit of confidence `score` earns; short texts, and texts holding little of the claim
-        (`coverage`: IDF share of the claim's words found in the text), never get an answer, only suggestions."""
+        (`coverage`: IDF share of the claim's words found in the text) or little of what it says of its names
+        (`predicate`: the same share over the words not written as names), never get an answer, only
+        suggestions."""
         config = self.config
         if (
             score >= config.answer_threshold
             and query.words >= config.min_answer_words
             and coverage >= config.min_answer_coverage
+            and predicate >= config.min_answer_predicate
         ):
             return Tier.ANSWER
         if score >= self.config.suggest_threshold:

@@ -15,7 +15,7 @@ import Stemmer
 
 from claims.matching.stopwords import stop_words
 
-__all__ = ["STEMMED_LANGUAGES", "analyse", "fold", "tokens"]
+__all__ = ["STEMMED_LANGUAGES", "analyse", "fold", "name_terms", "tokens"]
 
 # ISO 639-1 → Snowball algorithm shipped by PyStemmer.
 _SNOWBALL = {
@@ -126,3 +126,34 @@ def analyse(text: str, lang: str) -> list[str]:
         # Stem before folding: Snowball's French rules rely on the accents ("été" ≠ "ete").
         words = stemmer.stemWords(words)
     return [fold(w) for w in words]
+
+
+# A word as written, hyphenated parts kept together ("Jong-un", "Komsomolsk-sur"): a capital makes it a name.
+_WRITTEN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Words Title Case leaves in lowercase besides the stop words ("Cost per Hour", "Texas vs. Japan").
+_MINOR_WORDS = frozenset({"per", "vs", "versus", "upon", "onto", "amid", "till", "than", "contre", "selon"})
+
+
+def name_terms(text: str, lang: str) -> frozenset[str]:
+    """Index terms of the words `text` writes with a capital ("Kim Jong-un", "Moscow", "Poutine"): its names.
+
+    Capitals mark names only where the text also writes content words in lowercase; a headline in Title Case
+    or a text in capitals says nothing about which words are names, and gets none. A sentence's first word
+    counts as a name: in a claim it usually is one ("Putin and Kim met"), and when it is not, the predicate
+    only loses one word.
+    """
+    names: list[str] = []
+    lowercase_content = False
+    stops = stop_words(lang)
+    for word in _WRITTEN_WORD.findall(text):
+        parts = word.split("-")
+        # From the first capitalised part on: "Jong-un" is a name, "non-Christian" names only "Christian".
+        first = next((i for i, part in enumerate(parts) if part[0].isupper()), None)
+        if first is not None:
+            names.extend(parts[first:])
+        elif not lowercase_content and len(word) > 1:
+            folded = fold(word.lower())
+            lowercase_content = folded not in stops and folded not in _MINOR_WORDS
+    if not names or not lowercase_content:
+        return frozenset()
+    return frozenset(analyse(" ".join(names), lang))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["stop_words"]
+__all__ = ["STOP_WORD_LANGUAGES", "stop_words"]
 
 _EN = """
 a about above after again against all am an and any are aren't as at be because been before being
@@ -96,6 +96,8 @@ _LISTS: dict[str, frozenset[str]] = {
     "it": _parse(_IT),
 }
 _NONE: frozenset[str] = frozenset()
+# ISO 639-1 codes of the languages with a stop-word list.
+STOP_WORD_LANGUAGES = frozenset(_LISTS)
 
 
 def stop_words(lang: str) -> frozenset[str]:
