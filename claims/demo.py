@@ -49,6 +49,9 @@ def _review(
         claimant=claimant,
         sources=[ARTICLE],
         aliases=list(aliases),
+        # Every demo alias is the claim translated into the other language: said, not left to detection
+        # (langdetect reads "Rustem Umerov is Ukraine's new defence minister" as German).
+        wording_languages={alias: "en" if lang == "fr" else "fr" for alias in aliases},
     )
 
 

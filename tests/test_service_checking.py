@@ -184,3 +184,13 @@ def test_set_language_rejects_unknown_language(demo: ClaimService) -> None:
         demo.set_language(user_id=ALICE, lang="xx")
     demo.set_language(user_id=ALICE, lang="fr")
     assert demo.person(ALICE).language == "fr"
+
+
+def test_demo_translations_are_stored_in_their_own_language(demo: ClaimService) -> None:
+    # Each demo alias translates the claim into the other language; langdetect alone calls one of them German.
+    result = demo.check(text="Rustem Umerov is Ukraine's new defence minister", user_id=ALICE, chat_id=ALICE)
+    assert result.answer is not None
+    details = demo.claim_details(actor_id=ADMIN_ID, claim_id=result.answer.claim.id)
+    langs = {w.text: w.lang for w in details.wordings}
+    assert langs["Rustem Umerov is Ukraine's new defence minister"] == "en"
+    assert langs["Roustem Oumerov est le nouveau ministre ukrainien de la Défense"] == "fr"
