@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Row, bindparam, func, insert, text, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
@@ -78,6 +78,9 @@ _WORDINGS_AFTER = (
     .order_by(col(Wording.id))
     .limit(WORDINGS_PAGE)
 )
+# Where the write helpers run their statements: a session, or its connection when no ORM object is in play
+# (the check's own writes: the ORM's bulk-update bookkeeping costs more than the statements there).
+Executor = Session | Connection
 # A claim as the hot path reads it: a Core row of the claim table (same attributes as the model), or the model.
 ClaimRow = Claim | Row
 
@@ -185,10 +188,11 @@ class ClaimService:
         if published and published[0][0].tier == Tier.ANSWER:
             hit, claim = published[0]
             with self.db.write() as session:
-                self._add_ask(session, claim.id, now)
-                subscribed = private and self._subscribe(session, user_id, chat_id, claim.id)
+                connection = session.connection()
+                self._add_ask(connection, claim.id, now)
+                subscribed = private and self._subscribe(connection, user_id, chat_id, claim.id)
                 sub = self._record(
-                    session,
+                    connection,
                     raw,
                     query,
                     user_id,
@@ -199,7 +203,7 @@ class ClaimService:
                     hit.score,
                     now,
                 )
-                view = claim_view(session, session.exec(_CLAIMS, params={"ids": [claim.id]}).one())
+                view = claim_view(session, connection.execute(_CLAIMS, {"ids": [claim.id]}).one())
             return CheckResult(
                 outcome=Outcome.ANSWERED,
                 text=query.text,
@@ -214,7 +218,9 @@ class ClaimService:
             outcome = Outcome.SUGGESTED if offered and queue else Outcome.UNMATCHED
             with self.db.write() as session:
                 best = offered[0][0].score if offered else None
-                sub = self._record(session, raw, query, user_id, chat_id, chat_type, outcome, None, best, now)
+                sub = self._record(
+                    session.connection(), raw, query, user_id, chat_id, chat_type, outcome, None, best, now
+                )
                 views = claim_views(session, [claim for _, claim in offered])
             suggestions = tuple(
                 Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, offered, strict=True)
@@ -1013,9 +1019,9 @@ class ClaimService:
         ).first()
 
     @staticmethod
-    def _add_ask(session: Session, claim_id: int, now: datetime) -> None:
+    def _add_ask(session: Executor, claim_id: int, now: datetime) -> None:
         # One UPDATE, so concurrent asks on PostgreSQL never lose a count.
-        session.exec(
+        session.execute(
             update(Claim)
             .where(col(Claim.id) == claim_id)
             .values(
@@ -1025,7 +1031,7 @@ class ClaimService:
             )
         )
 
-    def _subscribe(self, session: Session, user_id: int, chat_id: int, claim_id: int) -> bool:
+    def _subscribe(self, session: Executor, user_id: int, chat_id: int, claim_id: int) -> bool:
         values = {
             "user_id": user_id,
             "chat_id": chat_id,
@@ -1036,7 +1042,7 @@ class ClaimService:
         # One upsert: a new subscription, or the old one active again and pointing at this chat.
         dialect = postgresql if not self.db.sqlite else sqlite
         insert = dialect.insert(Subscription).values(**values)
-        session.exec(
+        session.execute(
             insert.on_conflict_do_update(
                 index_elements=["user_id", "claim_id"],
                 set_={"active": True, "chat_id": insert.excluded.chat_id},
@@ -1051,7 +1057,7 @@ class ClaimService:
 
     @staticmethod
     def _record(
-        session: Session,
+        session: Executor,
         raw: str,
         query: Query,
         user_id: int | None,
@@ -1063,7 +1069,7 @@ class ClaimService:
         now: datetime,
     ) -> int:
         # A Core insert: the claim log's row is never read back as an object, so the unit of work is not needed.
-        return session.exec(
+        return session.execute(
             insert(Submission)
             .values(
                 created_at=now,
