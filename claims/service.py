@@ -70,7 +70,23 @@ QUEUE_LOCK_KEY = 7_204_117  # PostgreSQL advisory lock serialising "is it pendin
 _PERSON = core_select(
     Person.role, Person.banned, Person.language, Person.granted_by, Person.granted_at
 ).where(col(Person.user_id) == bindparam("user_id"))
-_CLAIMS = core_select(Claim.__table__).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+_CLAIM_TABLE, _SUBSCRIPTION_TABLE = Claim.__table__, Subscription.__table__
+# What a claim's view needs (not its appearances: a JSON column decoded for nothing on every candidate).
+_CLAIMS = core_select(
+    *(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
+).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+_ASKED_AT = bindparam("asked_at", type_=_CLAIM_TABLE.c.last_asked_at.type)
+# One UPDATE, so concurrent asks on PostgreSQL never lose a count.
+_ADD_ASK = (
+    update(_CLAIM_TABLE)
+    .where(_CLAIM_TABLE.c.id == bindparam("claim"))
+    .values(
+        ask_count=_CLAIM_TABLE.c.ask_count + 1,
+        first_asked_at=func.coalesce(_CLAIM_TABLE.c.first_asked_at, _ASKED_AT),
+        last_asked_at=_ASKED_AT,
+    )
+)
+_RECORD = insert(Submission.__table__).returning(Submission.__table__.c.id)
 WORDINGS_PAGE = 50_000
 _WORDINGS_AFTER = (
     core_select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
@@ -115,6 +131,11 @@ class ClaimService:
         # Bumped whenever this service changes the index, so a search made moments ago can be reused when
         # nothing changed since (a queued text is searched once, not again under the queue's lock).
         self._index_version = 0
+        # One upsert: a new subscription, or the old one active again and pointing at this chat.
+        upsert = (sqlite if db.sqlite else postgresql).insert(_SUBSCRIPTION_TABLE)
+        self._subscribe_statement = upsert.on_conflict_do_update(
+            index_elements=["user_id", "claim_id"], set_={"active": True, "chat_id": upsert.excluded.chat_id}
+        )
         # The index is brought up to date by the first search (or `sync_index`, which the bot calls as it
         # starts), not here: a CLI command that never searches must not index a whole database it will
         # throw away.
@@ -271,7 +292,7 @@ class ClaimService:
             if sub.chat_type == "private" and sub.chat_id is not None:
                 self._subscribe(session, user_id, sub.chat_id, claim.id)
             session.flush()
-            return claim_view(session, session.get(Claim, claim.id))
+            return claim_view(session, session.get(Claim, claim.id, populate_existing=True))
 
     def search_published(self, *, text: str, limit: int = 5, lang_hint: str | None = None) -> list[Candidate]:
         """Published claims matching a text, best first (inline mode); logs nothing."""
@@ -1020,33 +1041,19 @@ class ClaimService:
 
     @staticmethod
     def _add_ask(session: Executor, claim_id: int, now: datetime) -> None:
-        # One UPDATE, so concurrent asks on PostgreSQL never lose a count.
-        session.execute(
-            update(Claim)
-            .where(col(Claim.id) == claim_id)
-            .values(
-                ask_count=col(Claim.ask_count) + 1,
-                first_asked_at=func.coalesce(col(Claim.first_asked_at), now),
-                last_asked_at=now,
-            )
-        )
+        # A Core statement built once: a claim object loaded in the same session is not updated (read it afresh).
+        session.execute(_ADD_ASK, {"claim": claim_id, "asked_at": now})
 
     def _subscribe(self, session: Executor, user_id: int, chat_id: int, claim_id: int) -> bool:
-        values = {
-            "user_id": user_id,
-            "chat_id": chat_id,
-            "claim_id": claim_id,
-            "active": True,
-            "created_at": utcnow(),
-        }
-        # One upsert: a new subscription, or the old one active again and pointing at this chat.
-        dialect = postgresql if not self.db.sqlite else sqlite
-        insert = dialect.insert(Subscription).values(**values)
         session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["user_id", "claim_id"],
-                set_={"active": True, "chat_id": insert.excluded.chat_id},
-            )
+            self._subscribe_statement,
+            {
+                "user_id": user_id,
+                "chat_id": chat_id,
+                "claim_id": claim_id,
+                "active": True,
+                "created_at": utcnow(),
+            },
         )
         return True
 
@@ -1070,19 +1077,18 @@ class ClaimService:
     ) -> int:
         # A Core insert: the claim log's row is never read back as an object, so the unit of work is not needed.
         return session.execute(
-            insert(Submission)
-            .values(
-                created_at=now,
-                user_id=user_id,
-                chat_id=chat_id,
-                chat_type=chat_type,
-                text=raw,
-                lang=query.lang,
-                outcome=outcome,
-                claim_id=claim_id,
-                score=round(score, 4) if score is not None else None,
-            )
-            .returning(col(Submission.id))
+            _RECORD,
+            {
+                "created_at": now,
+                "user_id": user_id,
+                "chat_id": chat_id,
+                "chat_type": chat_type,
+                "text": raw,
+                "lang": query.lang,
+                "outcome": outcome,
+                "claim_id": claim_id,
+                "score": round(score, 4) if score is not None else None,
+            },
         ).scalar_one()
 
     def _enqueue(
