@@ -61,7 +61,7 @@ def configure_logging(
     stream: object = None,
     library_level: str = "WARNING",
 ) -> None:
-    """Log to stderr with `secrets` redacted from every line; httpx (a line per request) and the scheduler
+    """Log to stderr with `secrets` redacted from every line; the HTTP clients and the scheduler
     (a line per second) log at `library_level`."""
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -71,5 +71,5 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "aiohttp.client"):
         logging.getLogger(noisy).setLevel(library_level.upper())

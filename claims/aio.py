@@ -18,7 +18,7 @@ from claims.service import ClaimService
 class AsyncClaimService:
     """`await asvc.check(...)` runs `ClaimService.check(...)` in a worker thread (same names, same arguments)."""
 
-    def __init__(self, service: ClaimService, *, threads: int = 8) -> None:
+    def __init__(self, service: ClaimService, *, threads: int = 2) -> None:
         self.service = service
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="claims")
 

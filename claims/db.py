@@ -17,7 +17,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
@@ -141,6 +141,13 @@ class Database:
         """A session for reads; rolled back at the end."""
         with self._guard(), Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection for the hot path's small reads (Core statements, no ORM session); rolled back at
+        the end. A session costs several times the query itself for a one-row lookup."""
+        with self._guard(), self.engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import func, text, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, text, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -65,6 +66,40 @@ SEND_LEASE = timedelta(seconds=60)
 MAX_ROW_ID = 2**31 - 1
 QUEUE_LOCK_KEY = 7_204_117  # PostgreSQL advisory lock serialising "is it pending already? else create"
 
+# The hot path's lookups, built once: plain Core statements on a connection, no ORM session or identity map.
+_PERSON = core_select(
+    Person.role, Person.banned, Person.language, Person.granted_by, Person.granted_at
+).where(col(Person.user_id) == bindparam("user_id"))
+_CLAIM_TABLE, _SUBSCRIPTION_TABLE = Claim.__table__, Subscription.__table__
+# What a claim's view needs (not its appearances: a JSON column decoded for nothing on every candidate).
+_CLAIMS = core_select(
+    *(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
+).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+_ASKED_AT = bindparam("asked_at", type_=_CLAIM_TABLE.c.last_asked_at.type)
+# One UPDATE, so concurrent asks on PostgreSQL never lose a count.
+_ADD_ASK = (
+    update(_CLAIM_TABLE)
+    .where(_CLAIM_TABLE.c.id == bindparam("claim"))
+    .values(
+        ask_count=_CLAIM_TABLE.c.ask_count + 1,
+        first_asked_at=func.coalesce(_CLAIM_TABLE.c.first_asked_at, _ASKED_AT),
+        last_asked_at=_ASKED_AT,
+    )
+)
+_RECORD = insert(Submission.__table__).returning(Submission.__table__.c.id)
+WORDINGS_PAGE = 50_000
+_WORDINGS_AFTER = (
+    core_select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
+    .where(col(Wording.id) > bindparam("after"))
+    .order_by(col(Wording.id))
+    .limit(WORDINGS_PAGE)
+)
+# Where the write helpers run their statements: a session, or its connection when no ORM object is in play
+# (the check's own writes: the ORM's bulk-update bookkeeping costs more than the statements there).
+Executor = Session | Connection
+# A claim as the hot path reads it: a Core row of the claim table (same attributes as the model), or the model.
+ClaimRow = Claim | Row
+
 # A rumour arrives as the same forwarded text from many people: cleaning, language detection (a millisecond or
 # more) and analysis are done once per text and hint. Queries are immutable, so sharing them is safe.
 _prepared_query = lru_cache(maxsize=4096)(prepare_query)
@@ -93,6 +128,14 @@ class ClaimService:
         )
         self._index_lock = threading.Lock()
         self._queue_lock = threading.Lock()
+        # Bumped whenever this service changes the index, so a search made moments ago can be reused when
+        # nothing changed since (a queued text is searched once, not again under the queue's lock).
+        self._index_version = 0
+        # One upsert: a new subscription, or the old one active again and pointing at this chat.
+        upsert = (sqlite if db.sqlite else postgresql).insert(_SUBSCRIPTION_TABLE)
+        self._subscribe_statement = upsert.on_conflict_do_update(
+            index_elements=["user_id", "claim_id"], set_={"active": True, "chat_id": upsert.excluded.chat_id}
+        )
         # The index is brought up to date by the first search (or `sync_index`, which the bot calls as it
         # starts), not here: a CLI command that never searches must not index a whole database it will
         # throw away.
@@ -115,25 +158,30 @@ class ClaimService:
     def sync_index(self) -> int:
         """Index every wording written since the last call, by this process or any other."""
         with self._index_lock:
+            first = self._wording_page(self.matcher.watermark)
+            if not first:
+                return 0  # the common case, on every check: one indexed lookup, nothing to add
             # One `add_many` for everything new: a large import is analysed by one pool of worker processes
             # (starting a pool per page cost more than the analysis of a page).
-            return self.matcher.add_many(self._wordings_after(self.matcher.watermark))
+            added = self.matcher.add_many(self._wordings_from(first))
+            self._index_version += 1
+            return added
 
-    def _wordings_after(self, watermark: int) -> Iterator[tuple[int, int, str, str | None]]:
-        """`(id, claim_id, text, lang)` of every wording above `watermark`, read a page at a time."""
-        page = 50_000
+    def _wording_page(self, watermark: int) -> list[tuple[int, int, str, str | None]]:
+        """`(id, claim_id, text, lang)` of the first `WORDINGS_PAGE` wordings above `watermark`."""
+        with self.db.connect() as connection:
+            rows = connection.execute(_WORDINGS_AFTER, {"after": watermark}).all()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def _wordings_from(
+        self, page: list[tuple[int, int, str, str | None]]
+    ) -> Iterator[tuple[int, int, str, str | None]]:
+        """The wordings of `page` and of every page after it."""
         while True:
-            with self.db.read() as session:
-                rows = session.exec(
-                    select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
-                    .where(col(Wording.id) > watermark)
-                    .order_by(col(Wording.id))
-                    .limit(page)
-                ).all()
-            yield from ((r[0], r[1], r[2], r[3]) for r in rows)
-            if len(rows) < page:
+            yield from page
+            if len(page) < WORDINGS_PAGE:
                 return
-            watermark = rows[-1][0]
+            page = self._wording_page(page[-1][0])
 
     # ------------------------------------------------------------------ people
 
@@ -151,7 +199,9 @@ class ClaimService:
         raw, query = self._prepare(text, lang_hint)
         if user_id is not None:
             self._refuse_banned(user_id)
-        pairs = self._candidates(query)
+        version = self._index_version
+        hits = self._hits(query)
+        pairs = self._live_claims(hits)
         published = [(hit, claim) for hit, claim in pairs if claim.status == Status.PUBLISHED]
         private = chat_type == "private" and user_id is not None and chat_id is not None
         now = utcnow()
@@ -159,10 +209,11 @@ class ClaimService:
         if published and published[0][0].tier == Tier.ANSWER:
             hit, claim = published[0]
             with self.db.write() as session:
-                self._add_ask(session, claim.id, now)
-                subscribed = private and self._subscribe(session, user_id, chat_id, claim.id)
+                connection = session.connection()
+                self._add_ask(connection, claim.id, now)
+                subscribed = private and self._subscribe(connection, user_id, chat_id, claim.id)
                 sub = self._record(
-                    session,
+                    connection,
                     raw,
                     query,
                     user_id,
@@ -173,7 +224,7 @@ class ClaimService:
                     hit.score,
                     now,
                 )
-                view = claim_view(session, session.get(Claim, claim.id))
+                view = claim_view(session, connection.execute(_CLAIMS, {"ids": [claim.id]}).one())
             return CheckResult(
                 outcome=Outcome.ANSWERED,
                 text=query.text,
@@ -188,7 +239,9 @@ class ClaimService:
             outcome = Outcome.SUGGESTED if offered and queue else Outcome.UNMATCHED
             with self.db.write() as session:
                 best = offered[0][0].score if offered else None
-                sub = self._record(session, raw, query, user_id, chat_id, chat_type, outcome, None, best, now)
+                sub = self._record(
+                    session.connection(), raw, query, user_id, chat_id, chat_type, outcome, None, best, now
+                )
                 views = claim_views(session, [claim for _, claim in offered])
             suggestions = tuple(
                 Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, offered, strict=True)
@@ -197,7 +250,7 @@ class ClaimService:
                 outcome=outcome, text=query.text, lang=query.lang, submission_id=sub, suggestions=suggestions
             )
 
-        return self._queue(raw, query, user_id, chat_id, chat_type)
+        return self._queue(raw, query, user_id, chat_id, chat_type, searched=(version, hits))
 
     def queue_submission(self, *, submission_id: int, user_id: int) -> CheckResult:
         """Queue the text of an earlier submission ("not what I meant", "none of these") for reviewers."""
@@ -239,7 +292,7 @@ class ClaimService:
             if sub.chat_type == "private" and sub.chat_id is not None:
                 self._subscribe(session, user_id, sub.chat_id, claim.id)
             session.flush()
-            return claim_view(session, session.get(Claim, claim.id))
+            return claim_view(session, session.get(Claim, claim.id, populate_existing=True))
 
     def search_published(self, *, text: str, limit: int = 5, lang_hint: str | None = None) -> list[Candidate]:
         """Published claims matching a text, best first (inline mode); logs nothing."""
@@ -315,8 +368,8 @@ class ClaimService:
 
     def person(self, user_id: int) -> PersonView:
         """Role, ban and language of someone (a default view for people the bot never saw)."""
-        with self.db.read() as session:
-            row = session.get(Person, user_id)
+        with self.db.connect() as connection:
+            row = connection.execute(_PERSON, {"user_id": user_id}).first()
         role = Role.ADMIN if user_id in self.settings.bot_admin_ids else Role(row.role) if row else Role.USER
         return PersonView(
             user_id=user_id,
@@ -529,7 +582,9 @@ class ClaimService:
             )
             session.flush()
             view = claim_view(session, target, details=True)
-        self.matcher.reassign(from_claim=source.id, into_claim=target.id)
+        with self._index_lock:
+            self.matcher.reassign(from_claim=source.id, into_claim=target.id)
+            self._index_version += 1
         return MergeResult(
             into=view,
             moved_wordings=moved_wordings,
@@ -804,30 +859,35 @@ class ClaimService:
 
     def _candidates(
         self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False
-    ) -> list[tuple[Hit, Claim]]:
+    ) -> list[tuple[Hit, ClaimRow]]:
         """Index hits resolved to live claims (merges followed), best first, one per claim."""
+        return self._live_claims(self._hits(query, limit=limit, synced=synced))
+
+    def _hits(self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False) -> list[Hit]:
+        """What the index finds for `query` (brought up to date first unless `synced`), best first."""
         if not synced:
             self.sync_index()
-        hits = self.matcher.search(query, limit=max(limit, SEARCH_DEPTH))
+        return self.matcher.search(query, limit=max(limit, SEARCH_DEPTH))
+
+    def _live_claims(self, hits: list[Hit]) -> list[tuple[Hit, ClaimRow]]:
+        """Hits paired with the claims they stand for now (merges followed), best first, one per claim."""
         if not hits:
             return []
-        with self.db.read() as session:
-            rows = {
-                c.id: c
-                for c in session.exec(select(Claim).where(col(Claim.id).in_({h.claim_id for h in hits})))
-            }
-            pairs: list[tuple[Hit, Claim]] = []
-            seen: set[int] = set()
-            for hit in hits:
-                claim = rows.get(hit.claim_id)
-                if claim is None:
-                    continue
-                if claim.status == Status.MERGED:
+        with self.db.connect() as connection:
+            rows = {r.id: r for r in connection.execute(_CLAIMS, {"ids": sorted({h.claim_id for h in hits})})}
+        pairs: list[tuple[Hit, ClaimRow]] = []
+        seen: set[int] = set()
+        for hit in hits:
+            claim: ClaimRow | None = rows.get(hit.claim_id)
+            if claim is None:
+                continue
+            if claim.status == Status.MERGED:
+                with self.db.read() as session:
                     claim = self._resolve(session, claim.id)
-                if claim.id in seen:
-                    continue
-                seen.add(claim.id)
-                pairs.append((hit, claim))
+            if claim.id in seen:
+                continue
+            seen.add(claim.id)
+            pairs.append((hit, claim))
         return pairs
 
     def _queue(
@@ -838,8 +898,10 @@ class ClaimService:
         chat_id: int | None,
         chat_type: str,
         submission_id: int | None = None,
+        searched: tuple[int, list[Hit]] | None = None,
     ) -> CheckResult:
-        """Count the text on the pending claim it repeats, or open a new pending claim for it."""
+        """Count the text on the pending claim it repeats, or open a new pending claim for it. `searched`: the
+        index version and hits of a search for `query` made just before (reused if the index is unchanged)."""
         key = fingerprint(query.text)
         now = utcnow()
         private = chat_type == "private" and user_id is not None and chat_id is not None
@@ -847,9 +909,13 @@ class ClaimService:
         # (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): 15 identical texts make one claim.
         with self._queue_lock:
             self.sync_index()
+            if searched is not None and searched[0] == self._index_version:
+                hits = searched[1]
+            else:
+                hits = self._hits(query, synced=True)
             similar = [
                 (h, c)
-                for h, c in self._candidates(query, synced=True)
+                for h, c in self._live_claims(hits)
                 if c.status in (Status.PENDING, Status.REJECTED) and h.tier == Tier.ANSWER
             ]
             with self.db.write() as session:
@@ -974,34 +1040,20 @@ class ClaimService:
         ).first()
 
     @staticmethod
-    def _add_ask(session: Session, claim_id: int, now: datetime) -> None:
-        # One UPDATE, so concurrent asks on PostgreSQL never lose a count.
-        session.exec(
-            update(Claim)
-            .where(col(Claim.id) == claim_id)
-            .values(
-                ask_count=col(Claim.ask_count) + 1,
-                first_asked_at=func.coalesce(col(Claim.first_asked_at), now),
-                last_asked_at=now,
-            )
-        )
+    def _add_ask(session: Executor, claim_id: int, now: datetime) -> None:
+        # A Core statement built once: a claim object loaded in the same session is not updated (read it afresh).
+        session.execute(_ADD_ASK, {"claim": claim_id, "asked_at": now})
 
-    def _subscribe(self, session: Session, user_id: int, chat_id: int, claim_id: int) -> bool:
-        values = {
-            "user_id": user_id,
-            "chat_id": chat_id,
-            "claim_id": claim_id,
-            "active": True,
-            "created_at": utcnow(),
-        }
-        # One upsert: a new subscription, or the old one active again and pointing at this chat.
-        dialect = postgresql if not self.db.sqlite else sqlite
-        insert = dialect.insert(Subscription).values(**values)
-        session.exec(
-            insert.on_conflict_do_update(
-                index_elements=["user_id", "claim_id"],
-                set_={"active": True, "chat_id": insert.excluded.chat_id},
-            )
+    def _subscribe(self, session: Executor, user_id: int, chat_id: int, claim_id: int) -> bool:
+        session.execute(
+            self._subscribe_statement,
+            {
+                "user_id": user_id,
+                "chat_id": chat_id,
+                "claim_id": claim_id,
+                "active": True,
+                "created_at": utcnow(),
+            },
         )
         return True
 
@@ -1012,7 +1064,7 @@ class ClaimService:
 
     @staticmethod
     def _record(
-        session: Session,
+        session: Executor,
         raw: str,
         query: Query,
         user_id: int | None,
@@ -1023,20 +1075,21 @@ class ClaimService:
         score: float | None,
         now: datetime,
     ) -> int:
-        row = Submission(
-            created_at=now,
-            user_id=user_id,
-            chat_id=chat_id,
-            chat_type=chat_type,
-            text=raw,
-            lang=query.lang,
-            outcome=outcome,
-            claim_id=claim_id,
-            score=round(score, 4) if score is not None else None,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+        # A Core insert: the claim log's row is never read back as an object, so the unit of work is not needed.
+        return session.execute(
+            _RECORD,
+            {
+                "created_at": now,
+                "user_id": user_id,
+                "chat_id": chat_id,
+                "chat_type": chat_type,
+                "text": raw,
+                "lang": query.lang,
+                "outcome": outcome,
+                "claim_id": claim_id,
+                "score": round(score, 4) if score is not None else None,
+            },
+        ).scalar_one()
 
     def _enqueue(
         self, session: Session, claim_id: int, kind: str, event_key: str, now: datetime

@@ -42,9 +42,10 @@ class Settings(BaseSettings):
     default_language: str = "en"
     max_text_length: int = Field(default=2000, ge=50)
     rate_limit_per_minute: int = Field(default=20, ge=1)
-    db_threads: int = Field(default=8, ge=1, le=64)
+    # Two: the work is mostly Python holding the GIL, and more threads only contend for it (benchmarks/README.md).
+    db_threads: int = Field(default=2, ge=1, le=64)
     log_level: str = "INFO"
-    # httpx, httpcore and the scheduler: quiet by default (a line per poll); the token is redacted either way.
+    # HTTP client libraries and the scheduler: quiet by default (a line per poll); the token is redacted either way.
     log_library_level: str = "WARNING"
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"

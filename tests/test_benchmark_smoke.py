@@ -22,3 +22,15 @@ async def test_every_simulated_update_gets_the_reply_its_kind_calls_for() -> Non
     outcomes = set(phase.outcomes)
     assert ("known", "answered") in outcomes and ("unknown", "queued") in outcomes
     assert not {outcome for _, outcome in outcomes} & {"other", "db-busy", "rate-limited"}
+
+
+def test_the_service_benchmark_measures_every_check(tmp_path: Path) -> None:
+    import check_cpu
+
+    args = check_cpu.build_parser().parse_args(
+        ["--claims", "200", "--checks", "30", "--warmup", "5", "--cache", str(tmp_path)]
+    )
+    per_kind = check_cpu.measure(args)
+    assert len(per_kind["known"]) + len(per_kind["unknown"]) == 30
+    assert per_kind["known"] and per_kind["unknown"]
+    assert all(seconds > 0 for values in per_kind.values() for seconds in values)

@@ -114,3 +114,30 @@ def test_empty_query_and_empty_index_give_no_hits(matcher):
     assert matcher.search(prepare_query("😀")) == []
     assert Matcher().search(prepare_query("anything about vaccines and chips")) == []
     assert matcher.search(prepare_query(CLAIMS[1]), limit=0) == []
+
+
+def test_new_wordings_waiting_for_a_commit_score_as_committed_ones(matcher):
+    # New wordings wait in a buffer that searches scan until a batch is committed: the hits must not change.
+    texts = [
+        "NASA hides the flat earth map",
+        "The moon landing was filmed in a studio",
+        "Vaccines contain microchips made by Bill Gates",
+    ]
+    queries = [prepare_query(t, lang_hint="en") for t in [*texts, *CLAIMS.values()]]
+    for number, text in enumerate(texts, start=5):
+        matcher.add_many([(number * 10, number, text, "en")])
+        assert top_claim(matcher, text) == number
+    buffered = [matcher.search(q, limit=5) for q in queries]
+    matcher.save()  # commits the buffer
+    assert [matcher.search(q, limit=5) for q in queries] == buffered
+    assert len(matcher) == 7
+
+
+def test_buffered_new_wordings_are_persisted_on_close(tmp_path: Path):
+    with Matcher(index_dir=tmp_path) as first:
+        first.add_many((claim_id * 10, claim_id, text, "en") for claim_id, text in CLAIMS.items())
+        first.add_many([(50, 5, "NASA hides the flat earth map", "en")])
+    reopened = Matcher(index_dir=tmp_path)
+    assert len(reopened) == 5 and reopened.watermark == 50
+    assert top_claim(reopened, "NASA hides the flat earth map") == 5
+    reopened.close()

@@ -111,7 +111,7 @@ class Matcher:
                 if self._semantic is not None:
                     self._semantic.add(batch)
                 count += len(batch)
-            self._index.refresh()
+            self._index.refresh(buffered=True)
         return count
 
     def remove(self, wording_id: int) -> None:

@@ -1,0 +1,101 @@
+"""The bot's HTTP client for the Bot API: python-telegram-bot's `BaseRequest` over aiohttp instead of httpx.
+
+Under load the HTTP client is a large share of the bot's own CPU: two calls per update (getUpdates, amortised,
+and the reply). httpx spends ~2 ms of CPU on a loopback sendMessage where aiohttp (already a dependency, for
+the webhook server) spends ~0.2 ms, measured side by side in benchmarks/README.md. Behaviour is PTB's: the same
+timeouts (a getUpdates call gets its long-poll time added by PTB), `TimedOut` for timeouts, `NetworkError` for
+anything else that keeps the request from an answer.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+__all__ = ["AiohttpRequest"]
+
+
+class AiohttpRequest(BaseRequest):
+    """One aiohttp session with a bounded connection pool; read, connect and pool timeouts as `HTTPXRequest`
+    takes them (aiohttp has no write timeout, so PTB's is accepted and not applied)."""
+
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Open the session (once; again after `shutdown`)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """See `BaseRequest.do_request`."""
+        del write_timeout  # not applied (see the class docstring)
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data and request_data.contains_files else None
+        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        # aiohttp has no write timeout: a request is bounded by connecting, then by the wait for its answer.
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=None if connect is None or pool is None else connect + pool,  # pool wait + connecting
+            sock_connect=connect,
+            sock_read=read,
+        )
+        data: aiohttp.FormData | dict[str, str] | None = (
+            request_data.json_parameters if request_data else None
+        )
+        if files:
+            form = aiohttp.FormData()
+            for name, value in (data or {}).items():
+                form.add_field(name, value)
+            for name, part in files.items():
+                filename, content, *mimetype = part if isinstance(part, tuple) else (None, part)
+                form.add_field(
+                    name, content, filename=filename, content_type=mimetype[0] if mimetype else None
+                )
+            data = form
+        try:
+            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:  # aiohttp's timeouts are TimeoutError too
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
