@@ -46,6 +46,8 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                # As httpx did: HTTPS_PROXY / NO_PROXY from the environment (newsrooms behind a proxy).
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
