@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from claims.db import upgrade
+from claims.demo import load_demo
 from claims.formats import parse_records
 from claims.service import ClaimService
 from claims.settings import Settings
@@ -99,3 +100,10 @@ def service(settings: Settings) -> Iterator[ClaimService]:
     svc = ClaimService.from_settings(settings, migrate=False)
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def demo(service: ClaimService) -> ClaimService:
+    """The service with the demo claims loaded."""
+    load_demo(service)
+    return service

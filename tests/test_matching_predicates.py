@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from claims.demo import load_demo
 from claims.matching import Matcher, Tier, prepare_query
 from claims.service import ClaimService
 from claims.views import Outcome
@@ -57,12 +56,6 @@ def test_paraphrases_saying_the_same_of_the_names_are_answered(
     hit = matcher.search(prepare_query(text))[0]
     assert hit.claim_id == claim_id
     assert hit.tier is Tier.ANSWER
-
-
-@pytest.fixture
-def demo(service: ClaimService) -> ClaimService:
-    load_demo(service)
-    return service
 
 
 def test_demo_text_sharing_only_the_names_gets_suggestions_not_an_answer(demo: ClaimService) -> None:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from claims.demo import load_demo
 from claims.errors import InvalidInput, NotFound
 from claims.service import Banned, ClaimService
 from claims.views import Outcome, Status
 from tests.conftest import ADMIN_ID
 
 ALICE, BOB = 11, 12
-
-
-@pytest.fixture
-def demo(service: ClaimService) -> ClaimService:
-    load_demo(service)
-    return service
 
 
 def test_exact_wording_is_answered_with_its_verdict_and_source(demo: ClaimService) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from bot.standin import BotApiStandIn
 from claims.service import ClaimService
-from tests.bot.support import Driver, bot_settings_for, load_claims, running_bot
+from tests.bot.support import STANDIN_TOKEN, Driver, bot_settings_for, load_claims, running_bot
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,9 @@ async def make_driver(database: Path) -> AsyncIterator[Callable[..., Any]]:
 @pytest.fixture
 async def driver(make_driver: Callable[..., Any]) -> Driver:
     return await make_driver()
+
+
+@pytest.fixture
+async def stand_in() -> BotApiStandIn:
+    """A fresh Bot API stand-in for STANDIN_TOKEN, not yet serving."""
+    return BotApiStandIn(token=STANDIN_TOKEN)

@@ -18,6 +18,8 @@ from claims.service import ClaimService
 from claims.settings import Settings
 
 TOKEN = "123456789:TEST-not-a-real-token-abcdefghijklmn"
+# The Bot API stand-in's own tests (and the HTTP client's) talk to it directly, as this bot and this person.
+STANDIN_TOKEN = "123456:TEST-token"
 DATA = Path(__file__).parent / "data" / "claimreviews.json"
 
 ADMIN = Person(id=1, first_name="Ada", language_code="en")
@@ -26,6 +28,7 @@ BOB = Person(id=11, first_name="Bob", language_code="en-GB")
 CLAIRE = Person(id=12, first_name="Claire", language_code="fr")
 MALLORY = Person(id=13, first_name="Mallory", language_code="en")
 NOLANG = Person(id=14, first_name="Sam", language_code=None)
+STANDIN_ANN = Person(id=501, first_name="Ann")
 GROUP = Chat(id=-100777, type="supergroup", title="Family")
 
 KNOWN_EN = "5G mobile networks spread the coronavirus"

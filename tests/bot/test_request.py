@@ -9,15 +9,9 @@ from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.request import AiohttpRequest
-from bot.standin import BotApiStandIn, Person, serve
-
-TOKEN = "123456:TEST-token"
-ANN = Person(id=501, first_name="Ann")
-
-
-@pytest.fixture
-async def stand_in() -> BotApiStandIn:
-    return BotApiStandIn(token=TOKEN)
+from bot.standin import BotApiStandIn, serve
+from tests.bot.support import STANDIN_ANN as ANN
+from tests.bot.support import STANDIN_TOKEN as TOKEN
 
 
 @pytest.fixture
