@@ -199,8 +199,11 @@ class ClaimService:
         raw, query = self._prepare(text, lang_hint)
         if user_id is not None:
             self._refuse_banned(user_id)
+        self.sync_index()
+        # Read after this check's own sync (else whatever that sync added would make the queue search again) and
+        # before the search: any change made meanwhile bumps it, and the queue then searches afresh.
         version = self._index_version
-        hits = self._hits(query)
+        hits = self._hits(query, synced=True)
         pairs = self._live_claims(hits)
         published = [(hit, claim) for hit, claim in pairs if claim.status == Status.PUBLISHED]
         private = chat_type == "private" and user_id is not None and chat_id is not None
