@@ -9,6 +9,7 @@ import pytest
 from claims.matching import Matcher, Tier, prepare_query
 from claims.service import ClaimService
 from claims.views import Outcome
+from tests.conftest import matcher_over
 
 ALICE = 21
 
@@ -24,9 +25,7 @@ CLAIMS = [
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    m = Matcher()
-    m.add_many((i + 1, i + 1, text, "en") for i, text in enumerate(CLAIMS))
-    return m
+    return matcher_over(CLAIMS)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 import pytest
 
 from claims.matching import MatchConfig, Matcher, Tier, prepare_query
+from tests.conftest import matcher_over
 
 CLAIMS = [
     "Russia will send a North Korean cosmonaut into space next year",
@@ -14,9 +15,7 @@ CLAIMS = [
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    m = Matcher()
-    m.add_many((i + 1, i + 1, text, "en") for i, text in enumerate(CLAIMS))
-    return m
+    return matcher_over(CLAIMS)
 
 
 def test_a_tweet_repeating_a_claim_is_answered(matcher):
