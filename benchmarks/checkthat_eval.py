@@ -293,9 +293,10 @@ def run_direct(
 
 
 def run_cli(
-    claims: Sequence[VerifiedClaim], tweets: Sequence[Tweet], config: MatchConfig
+    source: Path, claims: Sequence[VerifiedClaim], tweets: Sequence[Tweet], config: MatchConfig
 ) -> tuple[list[Ranked], list[bool]]:
-    """Import the claims with `python -m claims import` into a scratch database, then run `claims match`.
+    """Import `source` (verified_claims.tsv, as it is) with `python -m claims import` into a scratch database,
+    then run `claims match --file ... --format jsonl`.
 
     The CLI numbers claims itself, so its results are mapped back to CheckThat! ids by claim text.
     """
@@ -304,12 +305,6 @@ def run_cli(
         by_text.setdefault(" ".join(claim.vclaim.split()), set()).add(claim.claim_id)
     with tempfile.TemporaryDirectory(prefix="checkthat-") as scratch:
         root = Path(scratch)
-        claims_csv = root / "claims.csv"
-        with claims_csv.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["claim_text", "headline", "language"])
-            for claim in claims:
-                writer.writerow([claim.vclaim, claim.title, "en"])
         queries = root / "tweets.txt"
         queries.write_text("".join(" ".join(t.text.split()) + "\n" for t in tweets), encoding="utf-8")
         env = dict(os.environ)
@@ -327,7 +322,7 @@ def run_cli(
         python = sys.executable
         started = time.perf_counter()
         subprocess.run(
-            [python, "-m", "claims", "import", str(claims_csv), "--format", "csv"],
+            [python, "-m", "claims", "import", str(source)],
             cwd=root,
             env=env,
             check=True,
@@ -395,8 +390,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = args.data or default_data_dir()
     claims = load_claims(data_dir)
     tweets = load_tweets(data_dir, args.split)
-    runner = run_cli if args.cli else run_direct
-    results, may_answer = runner(claims, tweets, config)
+    if args.cli:
+        results, may_answer = run_cli(data_dir / "verified_claims.tsv", claims, tweets, config)
+    else:
+        results, may_answer = run_direct(claims, tweets, config)
     r = report(results)
     print(
         f"CheckThat! 2020 {args.split}: {r.queries} tweets, {len(claims)} claims, "

@@ -334,6 +334,18 @@ def test_import_and_match_work_while_a_running_bot_holds_the_index(
         bot.close()
 
 
+def test_a_new_index_dir_is_created_by_the_first_command(run: Run, tmp_path: Path) -> None:
+    index_dir = tmp_path / "new" / "index"  # neither directory exists yet
+    env = {"INDEX_DIR": str(index_dir)}
+    assert "created" in _ok(run("import", str(DATA / "reviews_fr.csv"), env=env))
+    assert (index_dir / "lexical").is_dir()
+    record = next(csv.DictReader(io.StringIO((DATA / "reviews_fr.csv").read_text(encoding="utf-8"))))
+    matched = json.loads(
+        _ok(run("match", "--file", "-", "--format", "jsonl", input=record["claim_text"], env=env))
+    )
+    assert matched["matches"][0]["claim_text"] == record["claim_text"]
+
+
 # ------------------------------------------------------------------------------------------ the rest
 
 

@@ -98,6 +98,26 @@ def test_headers_are_case_and_spacing_insensitive_and_semicolons_work() -> None:
     )
 
 
+def test_checkthat_verified_claims_import_as_they_are() -> None:
+    # verified_claims.tsv of the CheckThat! lab: an unnamed row-number column, the claim and the headline.
+    text = (
+        "\tvclaim\ttitle\n"
+        "0\tA photograph shows <b>Putin</b> and Kim.\tIs This Photo of Putin and Kim Real?\n"
+        '1\t"Quoted ""claim"" text"\t\n'
+    )
+    first, second = parse_records(text, "csv", name="verified_claims.tsv")
+    assert (first.claim_text, first.headline, first.claim_id) == (
+        "A photograph shows <b>Putin</b> and Kim.",
+        "Is This Photo of Putin and Kim Real?",
+        None,
+    )
+    assert (second.claim_text, second.headline) == ('Quoted "claim" text', None)
+
+
+def test_a_synonym_and_its_column_together_are_a_duplicate() -> None:
+    assert "column 'claim_text' appears twice" in _error("claim_text,vclaim\nx,y\n")
+
+
 def test_an_unknown_rating_names_the_line_and_the_column() -> None:
     message = _error((DATA / "bad_rating.csv").read_text())
     assert message.startswith(

@@ -4,6 +4,9 @@ The file is UTF-8 (a byte-order mark is fine) with a header row. Cells are separ
 also work when the header uses them) and quoted the usual way, so text may hold quotes, separators and line
 breaks. Header names are case-insensitive (`Claim Text`, `claim-text` and `claim_text` are the same column);
 a column not listed here is an error; only `claim_text` is required. A blank cell means "no value".
+The claim-retrieval datasets' names are understood too (`vclaim` for `claim_text`, `title` for `headline`: the
+CheckThat! lab's `verified_claims.tsv` imports as it is), and a column with no name at all (the row numbers a
+spreadsheet or pandas writes) is skipped.
 
 Columns:
 - `claim_text` — **required**: the claim as checked.
@@ -69,9 +72,14 @@ COLUMNS: tuple[str, ...] = tuple(FIELD_KINDS)
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 
 
+# Other datasets' names for our columns (CheckThat! verified claims: an unnamed id column, vclaim, title).
+SYNONYMS: dict[str, str] = {"vclaim": "claim_text", "title": "headline"}
+
+
 def column_name(header: str) -> str:
-    """The canonical column a header cell names (case, spaces and hyphens do not matter)."""
-    return "_".join(header.replace("\ufeff", "").strip().casefold().replace("-", " ").split())
+    """The canonical column a header cell names (case, spaces and hyphens do not matter; `SYNONYMS` apply)."""
+    name = "_".join(header.replace("\ufeff", "").strip().casefold().replace("-", " ").split())
+    return SYNONYMS.get(name, name)
 
 
 def _delimiter(header_line: str) -> str:
@@ -178,11 +186,11 @@ def read(lines: Iterable[str]) -> Iterator[ReviewRecord]:
         header = next(reader)
         columns = [column_name(name) for name in header]
         for name, column in zip(header, columns, strict=True):
-            if column not in COLUMNS:
+            if column and column not in COLUMNS:
                 known = ", ".join(COLUMNS)
                 message = f"unknown column {excerpt(name)} (known columns: {known})"
                 raise bad_file(f"line {skipped + 1}", message)
-        duplicates = sorted({c for c in columns if columns.count(c) > 1})
+        duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
         if duplicates:
             raise bad_file(f"line {skipped + 1}", f"column {duplicates[0]!r} appears twice")
         if "claim_text" not in columns:
@@ -195,7 +203,7 @@ def read(lines: Iterable[str]) -> Iterator[ReviewRecord]:
             where = f"line {skipped + start}"
             if len(cells) > len(columns):
                 raise bad_file(where, f"{len(cells)} cells but the header has {len(columns)} columns")
-            row = dict(zip(columns, cells, strict=False))
+            row = {column: cell for column, cell in zip(columns, cells, strict=False) if column}
             claim = row.get("claim_text", "").strip()
             if claim:
                 where = f"{where} ({excerpt(claim, 60)[1:-1]})"

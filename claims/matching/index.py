@@ -379,7 +379,8 @@ class TermIndex:
 
 def index_in_use(path: Path) -> bool:
     """True when another process holds the writer lock of the tantivy index at `path` (a running bot does)."""
-    if not tantivy.Index.exists(str(path)):
+    # tantivy raises on a directory that does not exist yet (a new INDEX_DIR): nobody holds that one either.
+    if not path.is_dir() or not tantivy.Index.exists(str(path)):
         return False
     try:
         writer = tantivy.Index.open(str(path)).writer(heap_size=15_000_000, num_threads=1)
