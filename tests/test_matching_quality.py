@@ -43,7 +43,9 @@ def test_dev_ranking_stays_well_above_plain_bm25(dev: tuple[evaluation.Report, f
     assert report.recall5 >= 0.87, report
 
 
-def test_dev_answers_are_right_and_unchecked_claims_are_not_answered(dev: tuple[evaluation.Report, float]) -> None:
+def test_dev_answers_are_right_and_unchecked_claims_are_not_answered(
+    dev: tuple[evaluation.Report, float],
+) -> None:
     report, unanswerable_answered = dev
     assert report.answer_precision >= 0.95, report
     assert report.answer_coverage >= 0.30, report
