@@ -44,6 +44,8 @@ MAX_QUERY_TERMS = 64
 # wordings costs a few tens of microseconds a search, a commit ~20 ms.
 BUFFER_DOCS = 64
 BUFFER_SECONDS = 2.0
+# Terms whose IDF (and committed document frequency) are kept between changes: a working vocabulary.
+_MAX_CACHED_TERMS = 200_000
 
 
 class IndexLocked(RuntimeError):
@@ -100,6 +102,9 @@ class TermIndex:
         self._index = self._open()
         self._searcher = self._index.searcher()
         self._idf: dict[str, float] = {}
+        # Committed document frequencies, which change only with the searcher: kept beside it (one object,
+        # swapped whole) while `_idf` is emptied by every new wording, which changes every term's IDF.
+        self._committed_freq: tuple[tantivy.Searcher, dict[str, int]] = (self._searcher, {})
 
     # -- opening and persistence -------------------------------------------------------------------------
 
@@ -265,6 +270,7 @@ class TermIndex:
             self._index.reload()
             self._searcher = self._index.searcher()
             self._idf = {}
+            self._committed_freq = (self._searcher, {})
             self._dirty = False
             self._recent, self._recent_freq = {}, {}
             self._write_meta()
@@ -352,7 +358,13 @@ class TermIndex:
 
     def doc_freq(self, term: str) -> int:
         """How many wordings hold `term`."""
-        return int(self._searcher.doc_freq("terms", term)) + self._recent_freq.get(term, 0)
+        searcher, committed = self._committed_freq
+        freq = committed.get(term)
+        if freq is None:
+            if len(committed) > _MAX_CACHED_TERMS:
+                committed.clear()
+            freq = committed[term] = int(searcher.doc_freq("terms", term))
+        return freq + self._recent_freq.get(term, 0)
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency of `term` (tantivy's formula), cached until the next change."""
@@ -362,7 +374,7 @@ class TermIndex:
         doc_freq = self.doc_freq(term)
         total = max(1, self._searcher.num_docs + len(self._recent))
         value = math.log(1.0 + (total - doc_freq + 0.5) / (doc_freq + 0.5))
-        if len(self._idf) > 200_000:
+        if len(self._idf) > _MAX_CACHED_TERMS:
             self._idf.clear()
         self._idf[term] = value
         return value
