@@ -9,7 +9,9 @@ Changes become visible at the next `refresh()` (a commit and a reader reload, ~2
 matcher calls it before each search that follows a change, which is what makes a new wording searchable at once.
 New wordings alone (the bot's stream of new pending claims) do not pay that commit each: they wait in a small
 buffer that every search scans beside the committed index, and are committed together once the buffer is
-`BUFFER_DOCS` long or `BUFFER_SECONDS` old. Replacements and removals still commit at once.
+`BUFFER_DOCS` long or `BUFFER_SECONDS` old. Replacements and removals still commit at once, and so do new
+wordings past a full buffer (a bulk import or a bot starting on a large database: the next search would commit
+them anyway, and buffering a million of them kept every one in memory twice).
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class TermIndex:
         self._recent_freq: dict[str, int] = {}  # in how many buffered wordings each term is
         self._watermark = 0
         self._total_terms = 0
+        self._unbuffered_terms = 0  # terms of new wordings past a full buffer, counted once committed
         self._index = self._open()
         self._searcher = self._index.searcher()
         self._idf: dict[str, float] = {}
@@ -185,8 +188,10 @@ class TermIndex:
         with self._lock:
             writer = self._writer_or_open()
             # An id above the watermark was never indexed: nothing to replace, and until the next commit the
-            # wording is found by the buffer's scan.
+            # wording is found by the buffer's scan, while the buffer has room (a full one is committed by the
+            # next search anyway).
             fresh = wording.wording_id > self._watermark
+            buffered = fresh and len(self._recent) < BUFFER_DOCS
             if replace and not fresh:
                 writer.delete_documents_by_term("wording_id", wording.wording_id)
             doc = tantivy.Document()
@@ -197,8 +202,11 @@ class TermIndex:
             doc.add_bytes("lang", wording.lang.encode("ascii", "replace"))
             writer.add_document(doc)
             self._watermark = max(self._watermark, wording.wording_id)
-            self._total_terms += len(wording.terms)
-            if fresh:
+            if buffered or not fresh:
+                self._total_terms += len(wording.terms)
+            else:  # invisible until the commit: the statistics count it from then on, as the searcher does
+                self._unbuffered_terms += len(wording.terms)
+            if buffered:
                 if not self._recent:
                     self._recent_since = time.monotonic()
                 self._recent[wording.wording_id] = wording
@@ -269,6 +277,8 @@ class TermIndex:
             self._writer.commit()
             self._index.reload()
             self._searcher = self._index.searcher()
+            self._total_terms += self._unbuffered_terms
+            self._unbuffered_terms = 0
             self._idf = {}
             self._committed_freq = (self._searcher, {})
             self._dirty = False
