@@ -18,7 +18,8 @@ Phases, after a warm-up:
 - closed loop: `--concurrency` people each sending their next update as soon as the last is answered: the
   bot's saturation throughput.
 Notifications fanned out by verdicts are counted, with their delay after the verdict was sent; "bot CPU" is
-the bot process's CPU time over the phase (100% = one core). The stand-in has no flood limit, so the bot runs
+the bot process's CPU time over the phase (100% = one core), "load CPU" this process's (the stand-in and the
+people: on 2 cores, what the load generator takes the bot cannot have). The stand-in has no flood limit, so the bot runs
 with TELEGRAM_MAX_MESSAGES_PER_SECOND=0 (`--set TELEGRAM_MAX_MESSAGES_PER_SECOND=30` shows Telegram's cap).
 """
 
@@ -75,6 +76,7 @@ class Phase:
     answered_in_phase: int = 0
     notifications: list[float] = field(default_factory=list)
     bot_cpu: float = 0.0
+    load_cpu: float = 0.0
     others: list[str] = field(default_factory=list)
 
 
@@ -201,11 +203,12 @@ async def closed_loop(crowd: Crowd, concurrency: int, seconds: float) -> None:
 
 async def run_phase(crowd: Crowd, bot: BotProcess, name: str, driver: object) -> Phase:
     crowd.phase = phase = Phase(name)
-    cpu = bot.cpu_seconds()
+    cpu, own = bot.cpu_seconds(), time.process_time()
     phase.started = time.perf_counter()
     await driver  # type: ignore[misc]
     phase.ended = time.perf_counter()
     phase.bot_cpu = (bot.cpu_seconds() - cpu) / (phase.ended - phase.started)
+    phase.load_cpu = (time.process_time() - own) / (phase.ended - phase.started)
     await crowd.drain(20)
     await asyncio.sleep(1.5)  # notifications of the last verdicts (the outbox looks every second)
     crowd.phase = Phase("idle")
@@ -224,7 +227,7 @@ def report(kind: str, phase: Phase, label: str) -> None:
     print(
         f"{kind:<9} {label:<22} {phase.sent / seconds:>8.0f} {phase.answered_in_phase / seconds:>9.0f} "
         f"{_pct(every, 0.5):>7.1f} {_pct(every, 0.95):>7.1f} {_pct(every, 0.99):>7.1f} "
-        f"{phase.sent - replies:>8} {100 * phase.bot_cpu:>6.0f}% "
+        f"{phase.sent - replies:>8} {100 * phase.bot_cpu:>6.0f}% {100 * phase.load_cpu:>7.0f}% "
         f"{len(phase.notifications):>6} {_pct(phase.notifications, 0.5):>9.0f} {_pct(phase.notifications, 0.95):>9.0f}",
         flush=True,
     )
@@ -308,7 +311,7 @@ async def main_async(args: argparse.Namespace) -> dict[tuple[str, float], Phase]
     corpus = Corpus(args.claims, prose=True)
     print(
         f"{'database':<9} {'phase':<22} {'offered':>8} {'achieved':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'no reply':>8} {'bot CPU':>7} {'notes':>6} {'note p50':>9} {'note p95':>9}"
+        f"{'no reply':>8} {'bot CPU':>7} {'load CPU':>8} {'notes':>6} {'note p50':>9} {'note p95':>9}"
     )
     kinds = ["sqlite"] + (["postgres"] if args.postgres else [])
     results: dict[tuple[str, float], Phase] = {}

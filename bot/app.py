@@ -49,6 +49,7 @@ def build_application(
 ) -> Application:
     """The bot: the same Application for Telegram, the emulator and the tests (which may pass a request)."""
     logs.quiet_cancelled_jobs()
+    processor = PerPersonUpdateProcessor()
     builder = (
         ApplicationBuilder()
         .token(settings.token or "")
@@ -58,7 +59,8 @@ def build_application(
         )
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_messages_per_second))
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(PerPersonUpdateProcessor())
+        .concurrent_updates(processor)
+        .update_queue(processor.update_queue)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from claims.matching import IndexLocked, Matcher, prepare_query
+from claims.matching.index import BUFFER_DOCS, StoredWording, TermIndex
 
 CLAIMS = {
     1: "5G towers spread the coronavirus across Europe",
@@ -141,3 +142,15 @@ def test_buffered_new_wordings_are_persisted_on_close(tmp_path: Path):
     assert len(reopened) == 5 and reopened.watermark == 50
     assert top_claim(reopened, "NASA hides the flat earth map") == 5
     reopened.close()
+
+
+def test_a_bulk_add_buffers_one_batch_at_most_and_the_next_search_sees_it_all():
+    # A bot starting on a million claims indexes them in one bulk add: buffering every new wording (beside the
+    # writer's copy) until the commit held them all in memory (1.7 GB at 1M claims, benchmarks/README.md).
+    index = TermIndex()
+    wordings = [StoredWording(n, n, "en", f"text {n}", (f"term{n}", "shared")) for n in range(1, 201)]
+    index.add_many(wordings, commit=False)
+    assert len(index._recent) == BUFFER_DOCS  # the rest waits for the commit the next search makes
+    assert [c.wording.wording_id for c in index.search(["term150"], limit=5, claims=5)] == [150]
+    assert index.doc_freq("shared") == 200 and len(index) == 200
+    assert index.average_length == 2.0

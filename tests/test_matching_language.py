@@ -4,7 +4,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from claims.matching.language import ALL_LANGUAGES, DETECTED_LANGUAGES, detect_language
+from claims.matching.language import (
+    ALL_LANGUAGES,
+    DETECTED_LANGUAGES,
+    detect_language,
+    language_probabilities,
+)
 
 
 def test_english_and_french_sentences_are_detected():
@@ -101,3 +106,24 @@ def test_detection_is_the_same_from_many_threads():
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(detect_language, texts)) == expected
     assert expected[:3] == ["fr", "en", "es"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The vaccine contains microchips according to a new study",
+        "Le vaccin contient des puces électroniques selon une étude",
+        "Ce tweet mélange un peu de français and a bit of English words",
+        "Kim Jong-un met Putin in Moscow",
+        "Rusia enviará un cosmonauta norcoreano al espacio el año que viene",
+        "Die Regierung hat die Steuern für alle Rentner im letzten Jahr erhöht",
+        "Il governo ha aumentato le tasse per tutti i pensionati l'anno scorso",
+        "O governo aumentou os impostos de todos os aposentados no ano passado",
+        "Even Robert E. Lee opposed monuments to Robert E. Lee",
+        "STOP POSING AS MY DAD EVERYONE KNOWS HE WOULD NOT KNOW HOW TO USE SOCIAL MEDIA",
+    ],
+)
+def test_fewer_random_walks_choose_what_langdetects_seven_choose(text):
+    ours, sevens = language_probabilities(text), language_probabilities(text, trials=7)
+    assert ours[0].lang == sevens[0].lang
+    assert (ours[0].prob >= 0.5) == (sevens[0].prob >= 0.5)  # the same side of the hint's threshold

@@ -96,12 +96,11 @@ def _counts(terms: Sequence[str]) -> dict[str, int]:
 
 def _grams(words: str) -> frozenset[str]:
     padded = f" {words} "
-    return frozenset(padded[i : i + _GRAM] for i in range(len(padded) - _GRAM + 1))
+    # The windows of _GRAM characters, zipped from shifted copies (half the time of slicing in a loop).
+    return frozenset(map("".join, zip(*(padded[i:] for i in range(_GRAM)), strict=False)))
 
 
 def _months(words: str) -> frozenset[tuple[int, int]]:
-    if not any(ch.isdigit() for ch in words):
-        return frozenset()
     return frozenset((int(year), _MONTH_OF[month]) for month, year in _MONTH_YEAR.findall(words))
 
 
@@ -111,6 +110,7 @@ def prepare_text(terms: Sequence[str], text: str = "", lang: str | None = None) 
     terms = tuple(terms)
     # The unstemmed words, stop words kept: character n-grams see what stemming and splitting lose.
     words = " ".join(tokens(text)) if text else ""
+    years = frozenset(int(y) for y in _YEAR.findall(words)) if words else frozenset()
     return PreparedText(
         terms=terms,
         unique=frozenset(terms),
@@ -118,8 +118,9 @@ def prepare_text(terms: Sequence[str], text: str = "", lang: str | None = None) 
         numbers=frozenset(t for t in terms if t[0].isdigit()),
         joined=" ".join(terms),
         grams=_grams(words) if words else frozenset(),
-        years=frozenset(int(y) for y in _YEAR.findall(words)) if words else frozenset(),
-        months=_months(words),
+        years=years,
+        # A month counts only before a year (`_MONTH_YEAR`), which `_YEAR` finds too: no year, no month.
+        months=_months(words) if years else frozenset(),
         names=name_terms(text, lang) if text and lang else frozenset(),
     )
 
@@ -170,10 +171,10 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
     stats = context.stats
     idf = stats.idf
     found = query.unique & wording.unique
-    weights = [idf(term) for term in wording.unique]
+    weights = list(map(idf, wording.unique))
     weight_wording = sum(weights)
     rarest = max(weights)
-    found_weights = [idf(term) for term in found]
+    found_weights = list(map(idf, found))
     weight_found = sum(found_weights)
     rarest_found = max(found_weights, default=0.0)
     # What the claim says of its names: "Putin and Kim met in Moscow" and "Kim brought a tank to Moscow for
@@ -187,8 +188,8 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
         if not wording.names or not predicate:
             cover_predicate = weight_found / weight_wording if weight_wording > 0 else 0.0
         else:
-            weight_predicate = sum(idf(term) for term in predicate)
-            found_predicate = sum(idf(term) for term in predicate & found)
+            weight_predicate = sum(map(idf, predicate))
+            found_predicate = sum(map(idf, predicate & found))
             cover_predicate = found_predicate / weight_predicate if weight_predicate > 0 else 0.0
 
     numbers_agree = numbers_differ = 0.0

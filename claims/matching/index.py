@@ -9,7 +9,9 @@ Changes become visible at the next `refresh()` (a commit and a reader reload, ~2
 matcher calls it before each search that follows a change, which is what makes a new wording searchable at once.
 New wordings alone (the bot's stream of new pending claims) do not pay that commit each: they wait in a small
 buffer that every search scans beside the committed index, and are committed together once the buffer is
-`BUFFER_DOCS` long or `BUFFER_SECONDS` old. Replacements and removals still commit at once.
+`BUFFER_DOCS` long or `BUFFER_SECONDS` old. Replacements and removals still commit at once, and so do new
+wordings past a full buffer (a bulk import or a bot starting on a large database: the next search would commit
+them anyway, and buffering a million of them kept every one in memory twice).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ MAX_QUERY_TERMS = 64
 # wordings costs a few tens of microseconds a search, a commit ~20 ms.
 BUFFER_DOCS = 64
 BUFFER_SECONDS = 2.0
+# Terms whose IDF (and committed document frequency) are kept between changes: a working vocabulary.
+_MAX_CACHED_TERMS = 200_000
 
 
 class IndexLocked(RuntimeError):
@@ -97,9 +101,13 @@ class TermIndex:
         self._recent_freq: dict[str, int] = {}  # in how many buffered wordings each term is
         self._watermark = 0
         self._total_terms = 0
+        self._unbuffered_terms = 0  # terms of new wordings past a full buffer, counted once committed
         self._index = self._open()
         self._searcher = self._index.searcher()
         self._idf: dict[str, float] = {}
+        # Committed document frequencies, which change only with the searcher: kept beside it (one object,
+        # swapped whole) while `_idf` is emptied by every new wording, which changes every term's IDF.
+        self._committed_freq: tuple[tantivy.Searcher, dict[str, int]] = (self._searcher, {})
 
     # -- opening and persistence -------------------------------------------------------------------------
 
@@ -180,8 +188,10 @@ class TermIndex:
         with self._lock:
             writer = self._writer_or_open()
             # An id above the watermark was never indexed: nothing to replace, and until the next commit the
-            # wording is found by the buffer's scan.
+            # wording is found by the buffer's scan, while the buffer has room (a full one is committed by the
+            # next search anyway).
             fresh = wording.wording_id > self._watermark
+            buffered = fresh and len(self._recent) < BUFFER_DOCS
             if replace and not fresh:
                 writer.delete_documents_by_term("wording_id", wording.wording_id)
             doc = tantivy.Document()
@@ -192,8 +202,11 @@ class TermIndex:
             doc.add_bytes("lang", wording.lang.encode("ascii", "replace"))
             writer.add_document(doc)
             self._watermark = max(self._watermark, wording.wording_id)
-            self._total_terms += len(wording.terms)
-            if fresh:
+            if buffered or not fresh:
+                self._total_terms += len(wording.terms)
+            else:  # invisible until the commit: the statistics count it from then on, as the searcher does
+                self._unbuffered_terms += len(wording.terms)
+            if buffered:
                 if not self._recent:
                     self._recent_since = time.monotonic()
                 self._recent[wording.wording_id] = wording
@@ -264,7 +277,10 @@ class TermIndex:
             self._writer.commit()
             self._index.reload()
             self._searcher = self._index.searcher()
+            self._total_terms += self._unbuffered_terms
+            self._unbuffered_terms = 0
             self._idf = {}
+            self._committed_freq = (self._searcher, {})
             self._dirty = False
             self._recent, self._recent_freq = {}, {}
             self._write_meta()
@@ -352,7 +368,13 @@ class TermIndex:
 
     def doc_freq(self, term: str) -> int:
         """How many wordings hold `term`."""
-        return int(self._searcher.doc_freq("terms", term)) + self._recent_freq.get(term, 0)
+        searcher, committed = self._committed_freq
+        freq = committed.get(term)
+        if freq is None:
+            if len(committed) > _MAX_CACHED_TERMS:
+                committed.clear()
+            freq = committed[term] = int(searcher.doc_freq("terms", term))
+        return freq + self._recent_freq.get(term, 0)
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency of `term` (tantivy's formula), cached until the next change."""
@@ -362,7 +384,7 @@ class TermIndex:
         doc_freq = self.doc_freq(term)
         total = max(1, self._searcher.num_docs + len(self._recent))
         value = math.log(1.0 + (total - doc_freq + 0.5) / (doc_freq + 0.5))
-        if len(self._idf) > 200_000:
+        if len(self._idf) > _MAX_CACHED_TERMS:
             self._idf.clear()
         self._idf[term] = value
         return value

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from langdetect import DetectorFactory, LangDetectException
 from langdetect import detector_factory as _langdetect
+from langdetect.language import Language
 
 from claims.matching.normalise import STEMMED_LANGUAGES, fold
 from claims.matching.stopwords import STOP_WORD_LANGUAGES
@@ -34,6 +35,7 @@ __all__ = [
     "MIN_DETECT_WORDS",
     "detect_language",
     "detector_factory",
+    "language_probabilities",
 ]
 
 MIN_DETECT_LETTERS = 20
@@ -45,6 +47,10 @@ DETECTED_LANGUAGES: tuple[str, ...] = tuple(sorted(STOP_WORD_LANGUAGES & STEMMED
 ALL_LANGUAGES: tuple[str, ...] = tuple(
     sorted(p.name for p in Path(_langdetect.PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
 )
+# Random walks averaged per text (langdetect's default is 7): 5 chose the same language as 7 for every one of
+# 5,997 texts (CheckThat! dev and train tweets, 3,000 of its claims, 2,000 synthetic tweets; 3 changed 3 of
+# them), for 16% less detection time. The averaged probabilities differ slightly, the decisions did not.
+TRIALS = 5
 # Below this probability the detector is guessing; the hint is a better bet.
 _MIN_PROBABILITY = 0.5
 # Below this share of Latin letters the text is in a script none of the detected languages is written in
@@ -103,15 +109,23 @@ def detect_language(
     if 2 * sum(not _VOWELS.intersection(fold(w.lower())) for w in words) >= len(words):
         return fallback
     try:
-        detector = detector_factory(languages).create()
-        # Each detector seeds its own generator from this: detection never depends on earlier calls or on
-        # other threads.
-        detector.seed = 0
-        # Lowercased: langdetect reads an all-caps English rant as German.
-        detector.append(text.lower())
-        candidates = detector.get_probabilities()
+        candidates = language_probabilities(text, languages)
     except LangDetectException:
         return fallback
     if not candidates or candidates[0].prob < _MIN_PROBABILITY:
         return fallback
     return _normalise_code(candidates[0].lang)
+
+
+def language_probabilities(
+    text: str, languages: tuple[str, ...] = DETECTED_LANGUAGES, *, trials: int = TRIALS
+) -> list[Language]:
+    """langdetect's languages for `text`, likeliest first, averaged over `trials` seeded random walks."""
+    detector = detector_factory(languages).create()
+    detector.n_trial = trials
+    # Each detector seeds its own generator from this: detection never depends on earlier calls or on
+    # other threads.
+    detector.seed = 0
+    # Lowercased: langdetect reads an all-caps English rant as German.
+    detector.append(text.lower())
+    return list(detector.get_probabilities())

@@ -146,12 +146,18 @@ def name_terms(text: str, lang: str) -> frozenset[str]:
     lowercase_content = False
     stops = stop_words(lang)
     for word in _WRITTEN_WORD.findall(text):
-        parts = word.split("-")
-        # From the first capitalised part on: "Jong-un" is a name, "non-Christian" names only "Christian".
-        first = next((i for i, part in enumerate(parts) if part[0].isupper()), None)
-        if first is not None:
-            names.extend(parts[first:])
-        elif not lowercase_content and len(word) > 1:
+        if "-" not in word:  # most words: the general case below, without splitting
+            if word[0].isupper():
+                names.append(word)
+                continue
+        else:
+            parts = word.split("-")
+            # From the first capitalised part on: "Jong-un" is a name, "non-Christian" names only "Christian".
+            first = next((i for i, part in enumerate(parts) if part[0].isupper()), None)
+            if first is not None:
+                names.extend(parts[first:])
+                continue
+        if not lowercase_content and len(word) > 1:
             folded = fold(word.lower())
             lowercase_content = folded not in stops and folded not in _MINOR_WORDS
     if not names or not lowercase_content:

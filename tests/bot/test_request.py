@@ -50,3 +50,27 @@ async def test_an_unreachable_server_is_a_network_error() -> None:
     with pytest.raises(NetworkError):
         async with unreachable:  # initialising asks getMe
             pass
+
+
+async def test_the_proxy_named_in_the_environment_carries_the_calls(
+    stand_in: BotApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Bot API's host does not resolve: only the proxy (the stand-in, which answers absolute-form requests
+    # as a forward proxy passes them on) can get the call an answer.
+    async with serve(stand_in) as url:
+        monkeypatch.setenv("HTTP_PROXY", url.removesuffix("/bot"))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with Bot(TOKEN, base_url="http://bot-api.invalid/bot", request=AiohttpRequest()) as bot:
+            assert (await bot.get_me()).username == "factcheck_test_bot"
+            assert (await bot.get_me()).username == "factcheck_test_bot"  # the second call too
+
+
+async def test_no_proxy_sends_the_calls_direct(
+    stand_in: BotApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with serve(stand_in) as url:
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with Bot(TOKEN, base_url=url, request=AiohttpRequest()) as bot:
+            assert (await bot.get_me()).username == "factcheck_test_bot"
