@@ -130,6 +130,12 @@ class Database:
         self._write_engine = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.sqlite else self.engine
         )
+        # The hot path's one-statement reads need no transaction. On PostgreSQL, autocommit spares the BEGIN
+        # and ROLLBACK round trips around each one (a read costs ~0.27 ms instead of ~0.38 ms over loopback).
+        # On SQLite switching the mode costs more than it saves: the reads there keep the default.
+        self._read_engine = (
+            self.engine if self.sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         # SQLite has one writer at a time. Threads of this process queue here for it, and the next one starts
         # as soon as the last commits; left to SQLite, they would poll its lock with sleeps of up to 100 ms
         # (its busy handler), which under load made most of a reply's latency. Other processes still meet
@@ -144,9 +150,11 @@ class Database:
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """A plain connection for the hot path's small reads (Core statements, no ORM session); rolled back at
-        the end. A session costs several times the query itself for a one-row lookup."""
-        with self._guard(), self.engine.connect() as connection:
+        """A plain connection for the hot path's small reads (Core statements, no ORM session). A session costs
+        several times the query itself for a one-row lookup. Each statement sees the database as of its own
+        start (autocommit on PostgreSQL): use it for reads of one statement, `read()` for several that must
+        agree."""
+        with self._guard(), self._read_engine.connect() as connection:
             yield connection
 
     @contextmanager

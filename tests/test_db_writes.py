@@ -75,3 +75,21 @@ def test_many_threads_writing_at_once_all_get_their_turn(database: Database) -> 
     assert errors == []
     with database.read() as session:
         assert session.exec(text("SELECT count(*) FROM person")).scalar_one() == 16
+
+
+def test_a_hot_path_read_holds_no_transaction_on_postgresql(postgres_url: str) -> None:
+    from psycopg.pq import TransactionStatus
+
+    db = Database(postgres_url)
+    try:
+        with db.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() >= 0
+            # Nothing left open on the server after the statement: no BEGIN was sent, so no ROLLBACK is needed.
+            assert connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+        with db.read() as session:  # several reads that must agree still share one transaction
+            session.exec(text("SELECT count(*) FROM person")).one()
+            assert session.connection().connection.dbapi_connection.info.transaction_status == (
+                TransactionStatus.INTRANS
+            )
+    finally:
+        db.dispose()
