@@ -116,3 +116,26 @@ class Driver:
         await self.process(update)
         answer = self.stand_in.callback_answer(update["callback_query"]["id"]) or {}
         return answer, self.stand_in.messages(message.chat_id)[before:]
+
+
+def queued_update(driver: Driver, person: Person, text: str) -> Update:
+    """A message as the stand-in would deliver it, parsed, to put straight on the application's update queue."""
+    return Update.de_json(driver.stand_in.push_message(person, text), driver.app.bot)
+
+
+async def slow_person_then_ann(driver: Driver, *, delay: float) -> int:
+    """Ten `/help` from Bob, each of his replies held `delay` seconds by Telegram, then Ann's known claim.
+
+    Returns how many of Bob's replies had arrived when Ann got her verdict card. Before returning, it checks that
+    all of his replies come too, in order.
+    """
+    driver.stand_in.fail(BOB.id, "delay", delay=delay, times=None)
+    for n in range(10):
+        await driver.app.update_queue.put(queued_update(driver, BOB, f"/help {n}"))
+    await driver.app.update_queue.put(queued_update(driver, ANN, KNOWN_EN))
+    (card,) = await driver.stand_in.wait_for_messages(ANN.id, 1, timeout=8)
+    assert "#1" in card.text
+    before_ann = len(driver.stand_in.messages(BOB.id))
+    await driver.stand_in.wait_for_messages(BOB.id, 10, timeout=30)
+    assert [m.text.startswith("Checking a claim") for m in driver.stand_in.messages(BOB.id)] == [True] * 10
+    return before_ann

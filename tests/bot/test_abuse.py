@@ -7,11 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Update
-
 from bot import callbacks
 from tests import tables
-from tests.bot.support import ADMIN, ANN, BOB, KNOWN_EN, MALLORY, Driver
+from tests.bot.support import ADMIN, ANN, KNOWN_EN, MALLORY, Driver, queued_update, slow_person_then_ann
 
 PENDING = "The mayor of Lyon banned bicycles on every bridge of the city last week"
 
@@ -73,24 +71,12 @@ async def test_a_flood_adds_no_demand_past_the_rate_limit(make_driver: Callable[
 async def test_a_person_whose_replies_are_slow_holds_nobody_else_up(driver: Driver) -> None:
     # Ten updates from one person whose every reply takes Telegram a second, then one from Ann: updates are
     # handled at once across people (in order per person), so Ann's reply comes before the tenth of his.
-    driver.stand_in.fail(BOB.id, "delay", delay=1.0, times=None)
-    for n in range(10):
-        await driver.app.update_queue.put(_update(driver, BOB, f"/help {n}"))
-    await driver.app.update_queue.put(_update(driver, ANN, KNOWN_EN))
-    (card,) = await driver.stand_in.wait_for_messages(ANN.id, 1, timeout=8)
-    assert "#1" in card.text
-    assert len(driver.stand_in.messages(BOB.id)) < 10
-    await driver.stand_in.wait_for_messages(BOB.id, 10, timeout=30)  # his come too, in order
-    assert [m.text.startswith("Checking a claim") for m in driver.stand_in.messages(BOB.id)] == [True] * 10
-
-
-def _update(driver: Driver, person: Any, text: str) -> Update:
-    return Update.de_json(driver.stand_in.push_message(person, text), driver.app.bot)
+    assert await slow_person_then_ann(driver, delay=1.0) < 10
 
 
 async def test_a_burst_from_many_people_at_once_is_answered_in_full(driver: Driver) -> None:
     people = [type(ANN)(id=3000 + n, first_name=f"P{n}") for n in range(40)]
     for person in people:
-        await driver.app.update_queue.put(_update(driver, person, KNOWN_EN))
+        await driver.app.update_queue.put(queued_update(driver, person, KNOWN_EN))
     replies = await asyncio.gather(*(driver.stand_in.wait_for_messages(p.id, 1, timeout=30) for p in people))
     assert all("#1" in messages[0].text for messages in replies)

@@ -5,15 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from telegram import Update
-
 from bot.standin import Person
 from bot.updates import PerPersonUpdateProcessor
-from tests.bot.support import ANN, BOB, KNOWN_EN, Driver
-
-
-def _update(driver: Driver, person: Person, text: str) -> Update:
-    return Update.de_json(driver.stand_in.push_message(person, text), driver.app.bot)
+from tests.bot.support import Driver, queued_update, slow_person_then_ann
 
 
 def _processor(driver: Driver, max_people: int) -> PerPersonUpdateProcessor:
@@ -35,7 +29,7 @@ async def test_past_the_people_in_hand_updates_wait_in_the_queue_and_are_all_ans
     for person in people:
         driver.stand_in.fail(person.id, "delay", delay=0.5)  # each reply takes Telegram half a second
     for person in people:
-        await driver.app.update_queue.put(_update(driver, person, "/help"))
+        await driver.app.update_queue.put(queued_update(driver, person, "/help"))
     await _until(lambda: processor.people_in_hand == 3)
     assert driver.app.update_queue.qsize() == 5  # not taken yet: no task, nothing parsed past the queue
     await asyncio.gather(*(driver.stand_in.wait_for_messages(p.id, 1, timeout=10) for p in people))
@@ -49,12 +43,4 @@ async def test_a_person_in_hand_counts_once_however_many_updates_they_sent(drive
     # Ten updates from Bob, whose every reply takes Telegram half a second, and room for two people: Ann is the
     # second person, so her update is taken (and answered) while Bob's wait for their turn.
     _processor(driver, max_people=2)
-    driver.stand_in.fail(BOB.id, "delay", delay=0.5, times=None)
-    for n in range(10):
-        await driver.app.update_queue.put(_update(driver, BOB, f"/help {n}"))
-    await driver.app.update_queue.put(_update(driver, ANN, KNOWN_EN))
-    (card,) = await driver.stand_in.wait_for_messages(ANN.id, 1, timeout=8)
-    assert "#1" in card.text
-    assert len(driver.stand_in.messages(BOB.id)) < 5
-    await driver.stand_in.wait_for_messages(BOB.id, 10, timeout=30)  # his come too, in order
-    assert [m.text.startswith("Checking a claim") for m in driver.stand_in.messages(BOB.id)] == [True] * 10
+    assert await slow_person_then_ann(driver, delay=0.5) < 5
