@@ -18,9 +18,10 @@ Phases, after a warm-up:
 - closed loop: `--concurrency` people each sending their next update as soon as the last is answered: the
   bot's saturation throughput.
 Notifications fanned out by verdicts are counted, with their delay after the verdict was sent; "bot CPU" is
-the bot process's CPU time over the phase (100% = one core), "load CPU" this process's (the stand-in and the
-people: on 2 cores, what the load generator takes the bot cannot have). The stand-in has no flood limit, so the bot runs
-with TELEGRAM_MAX_MESSAGES_PER_SECOND=0 (`--set TELEGRAM_MAX_MESSAGES_PER_SECOND=30` shows Telegram's cap).
+the CPU time of the bot process and its match workers (`--set MATCH_WORKERS=1`) over the phase (100% = one
+core), "load CPU" this process's (the stand-in and the people: on 2 cores, what the load generator takes the
+bot cannot have). The stand-in has no flood limit, so the bot runs with TELEGRAM_MAX_MESSAGES_PER_SECOND=0
+(`--set TELEGRAM_MAX_MESSAGES_PER_SECOND=30` shows Telegram's cap).
 """
 
 from __future__ import annotations
@@ -286,6 +287,14 @@ async def measure(
         await bot.start()
         try:
             await api.wait_for(lambda: api.polls > 0, timeout=120, what=bot.tail)
+            workers = int(env.get("MATCH_WORKERS", "0"))
+            if workers:
+                # Measure the workers, not the bot matching alone while they build their indexes.
+                await api.wait_for(
+                    lambda: bot.log.read_text(errors="replace").count("wordings indexed in") >= workers,
+                    timeout=600,
+                    what=bot.tail,
+                )
             crowd = Crowd(api, corpus, args.people, seed=7, shares=(args.unknown, args.verdicts))
             warm = asyncio.ensure_future(open_loop(crowd, min(args.rates[0], 100), args.warmup))
             await run_phase(crowd, bot, "warm-up", warm)

@@ -114,9 +114,27 @@ class BotProcess:
         return self.process.pid
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the bot process has used so far."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time the bot process and its live children (match workers) have used so far."""
+        total = 0
+        for pid in (self.pid, *self.children()):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def children(self) -> list[int]:
+        """The process ids of the bot's child processes now."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.pid:
+                found.append(int(stat.parent.name))
+        return found
 
     def rss_mb(self) -> float:
         """The bot process's resident memory now, in MB."""

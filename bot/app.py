@@ -129,7 +129,13 @@ async def post_init(application: Application) -> None:
         # runs yet, so the cyclic collector can rest meanwhile).
         with gc_paused():
             await asyncio.to_thread(service.sync_index)
-        data.service, data.owns_service = AsyncClaimService(service, threads=data.settings.db_threads), True
+        # The workers build their indexes in the background; the bot searches itself until they are ready.
+        workers = (
+            data.settings.match_workers if service.start_match_workers(data.settings.match_workers) else 0
+        )
+        # A thread waiting on a worker holds no CPU: one more per worker keeps the database threads busy.
+        data.service = AsyncClaimService(service, threads=data.settings.db_threads + workers)
+        data.owns_service = True
     await menus.set_default_menus(application.bot)
     for admin_id in sorted(data.settings.bot_admin_ids):
         await menus.set_staff_menu(application.bot, admin_id, Role.ADMIN)

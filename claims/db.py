@@ -142,6 +142,14 @@ class Database:
         # SQLite's busy timeout.
         self._write_lock = threading.Lock() if self.sqlite else None
 
+    @property
+    def in_memory(self) -> bool:
+        """True for an SQLite database in memory, which no other process can open."""
+        if not self.sqlite:
+            return False
+        url = make_url(self.url)
+        return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reads; rolled back at the end."""

@@ -17,7 +17,9 @@ from claims import transfer
 from claims.convert import claim_view, claim_views, submission_views, verdict_views
 from claims.db import Database, upgrade
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from claims.indexing import sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
+from claims.matchpool import MatchPool
 from claims.models import (
     AuditEntry,
     Claim,
@@ -87,13 +89,6 @@ _ADD_ASK = (
     )
 )
 _RECORD = insert(Submission.__table__).returning(Submission.__table__.c.id)
-WORDINGS_PAGE = 50_000
-_WORDINGS_AFTER = (
-    core_select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
-    .where(col(Wording.id) > bindparam("after"))
-    .order_by(col(Wording.id))
-    .limit(WORDINGS_PAGE)
-)
 # Where the write helpers run their statements: a session, or its connection when no ORM object is in play
 # (the check's own writes: the ORM's bulk-update bookkeeping costs more than the statements there).
 Executor = Session | Connection
@@ -131,6 +126,8 @@ class ClaimService:
         # Bumped whenever this service changes the index, so a search made moments ago can be reused when
         # nothing changed since (a queued text is searched once, not again under the queue's lock).
         self._index_version = 0
+        # Worker processes that search (`start_match_workers`); None: this process searches itself.
+        self._pool: MatchPool | None = None
         # One upsert: a new subscription, or the old one active again and pointing at this chat.
         upsert = (sqlite if db.sqlite else postgresql).insert(_SUBSCRIPTION_TABLE)
         self._subscribe_statement = upsert.on_conflict_do_update(
@@ -148,8 +145,33 @@ class ClaimService:
             upgrade(settings.database_url)
         return cls(Database(settings.database_url, timeout=settings.database_timeout), settings)
 
+    def start_match_workers(self, count: int) -> bool:
+        """Search in `count` worker processes from now on (the bot does; see `claims.matchpool`). Each builds
+        its own index from the database in the background; until then this process searches itself. False when
+        not started: none asked for, or a database the workers cannot open (SQLite in memory)."""
+        if count <= 0 or self._pool is not None:
+            return False
+        if self.db.in_memory:
+            log.warning("MATCH_WORKERS ignored: worker processes cannot share an in-memory SQLite database")
+            return False
+        self._pool = MatchPool(
+            database_url=self.db.url,
+            timeout=self.settings.database_timeout,
+            config=self.matcher.config,
+            workers=count,
+        )
+        return True
+
+    @property
+    def match_pool(self) -> MatchPool | None:
+        """The worker processes that search, when started."""
+        return self._pool
+
     def close(self) -> None:
-        """Persist the index (when it has a directory) and release the database."""
+        """Stop the match workers, persist the index (when it has a directory) and release the database."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         self.matcher.save()
         self.db.dispose()
 
@@ -158,30 +180,10 @@ class ClaimService:
     def sync_index(self) -> int:
         """Index every wording written since the last call, by this process or any other."""
         with self._index_lock:
-            first = self._wording_page(self.matcher.watermark)
-            if not first:
-                return 0  # the common case, on every check: one indexed lookup, nothing to add
-            # One `add_many` for everything new: a large import is analysed by one pool of worker processes
-            # (starting a pool per page cost more than the analysis of a page).
-            added = self.matcher.add_many(self._wordings_from(first))
-            self._index_version += 1
+            added = sync_matcher(self.db, self.matcher)
+            if added:
+                self._index_version += 1
             return added
-
-    def _wording_page(self, watermark: int) -> list[tuple[int, int, str, str | None]]:
-        """`(id, claim_id, text, lang)` of the first `WORDINGS_PAGE` wordings above `watermark`."""
-        with self.db.connect() as connection:
-            rows = connection.execute(_WORDINGS_AFTER, {"after": watermark}).all()
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-    def _wordings_from(
-        self, page: list[tuple[int, int, str, str | None]]
-    ) -> Iterator[tuple[int, int, str, str | None]]:
-        """The wordings of `page` and of every page after it."""
-        while True:
-            yield from page
-            if len(page) < WORDINGS_PAGE:
-                return
-            page = self._wording_page(page[-1][0])
 
     # ------------------------------------------------------------------ people
 
@@ -196,14 +198,30 @@ class ClaimService:
         queue: bool = True,
     ) -> CheckResult:
         """Match a text someone sent: answer, suggest, or queue it for reviewers (and log it in every case)."""
-        raw, query = self._prepare(text, lang_hint)
+        raw = self._validated(text)
+        found = None
+        if self._pool is None:
+            query = self._query(raw, lang_hint)
         if user_id is not None:
             self._refuse_banned(user_id)
-        self.sync_index()
+        if self._pool is None:
+            self.sync_index()
         # Read after this check's own sync (else whatever that sync added would make the queue search again) and
-        # before the search: any change made meanwhile bumps it, and the queue then searches afresh.
+        # before the search: any change made meanwhile bumps it, and the queue then searches afresh. A worker
+        # brings its own index up to date from the database when it searches, after this point; this process's
+        # index is brought up to date by the queue (the only path that reuses the hits), which then searches
+        # again if that added anything.
         version = self._index_version
-        hits = self._hits(query, synced=True)
+        if self._pool is not None:
+            # The text's preparation (cleaning, language detection, analysis) happens in the worker too.
+            found = self._pool.search(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH)
+            if found is None:
+                query = self._query(raw, lang_hint)
+            elif found[0].empty:
+                raise InvalidInput("empty_text")
+            else:
+                query = found[0]
+        hits = found[1] if found is not None else self._hits(query, synced=self._pool is None)
         pairs = self._live_claims(hits)
         published = [(hit, claim) for hit, claim in pairs if claim.status == Status.PUBLISHED]
         private = chat_type == "private" and user_id is not None and chat_id is not None
@@ -588,6 +606,8 @@ class ClaimService:
         with self._index_lock:
             self.matcher.reassign(from_claim=source.id, into_claim=target.id)
             self._index_version += 1
+            if self._pool is not None:
+                self._pool.merged(from_claim=source.id, into_claim=target.id)
         return MergeResult(
             into=view,
             moved_wordings=moved_wordings,
@@ -838,13 +858,25 @@ class ClaimService:
     # ------------------------------------------------------------------ internals
 
     def _prepare(self, text: str | None, lang_hint: str | None) -> tuple[str, Query]:
+        raw = self._validated(text)
+        return raw, self._query(raw, lang_hint)
+
+    def _validated(self, text: str | None) -> str:
+        """A person's text sanitised, or InvalidInput when it is empty or too long to check."""
         raw = sanitize(text or "")
         if len(raw) > self.settings.max_text_length:
             raise InvalidInput("too_long", limit=self.settings.max_text_length, length=len(raw))
-        query = _prepared_query(raw, lang_hint=lang_hint)
-        if not raw or query.empty:
+        if not raw:
             raise InvalidInput("empty_text")
-        return raw, query
+        return raw
+
+    @staticmethod
+    def _query(raw: str, lang_hint: str | None) -> Query:
+        """`raw` prepared for matching, or InvalidInput when nothing searchable is left (emoji only, a URL)."""
+        query = _prepared_query(raw, lang_hint=lang_hint)
+        if query.empty:
+            raise InvalidInput("empty_text")
+        return query
 
     def _refuse_banned(self, user_id: int) -> None:
         if self.is_banned(user_id):
@@ -870,7 +902,9 @@ class ClaimService:
         """What the index finds for `query` (brought up to date first unless `synced`), best first."""
         if not synced:
             self.sync_index()
-        return self.matcher.search(query, limit=max(limit, SEARCH_DEPTH))
+        limit = max(limit, SEARCH_DEPTH)
+        found = self._pool.search(query=query, limit=limit) if self._pool is not None else None
+        return found[1] if found is not None else self.matcher.search(query, limit=limit)
 
     def _live_claims(self, hits: list[Hit]) -> list[tuple[Hit, ClaimRow]]:
         """Hits paired with the claims they stand for now (merges followed), best first, one per claim."""

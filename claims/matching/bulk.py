@@ -60,7 +60,8 @@ def prepare_wordings(items: Iterable[Item], *, expected: int | None = None) -> I
     chunks = _chunks(items, CHUNK)
     head = list(islice(chunks, PARALLEL_FROM // CHUNK))
     large = (expected or 0) >= PARALLEL_FROM or len(head) >= PARALLEL_FROM // CHUNK
-    if workers < 2 or not large:
+    # A daemon process (a match worker building its index) may not start processes of its own.
+    if workers < 2 or not large or multiprocessing.current_process().daemon:
         for chunk in head:
             yield _prepare_chunk(chunk)
         for chunk in chunks:

@@ -49,22 +49,32 @@ async def api() -> AsyncIterator[BotApiStandIn]:
         yield stand_in
 
 
-@pytest.fixture(scope="module")
-def env(workdir: Path, api: BotApiStandIn) -> dict[str, str]:
+# Every test runs twice: the bot matching in its own process, and in a worker process (MATCH_WORKERS).
+@pytest.fixture(scope="module", params=[0, 1], ids=["matching-in-bot", "match-worker"])
+def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, api: BotApiStandIn) -> dict:
+    database = tmp_path_factory.mktemp("e2e-db") / "claims.sqlite3"
     return bot_env(
         api.base_url,  # type: ignore[attr-defined]
-        f"sqlite:///{workdir / 'claims.sqlite3'}",
+        f"sqlite:///{database}",
         BOT_ADMIN_IDS=str(ADMIN.id),
         LOG_LEVEL="DEBUG",
         MATCH_SUGGEST_THRESHOLD=str(SUGGEST_THRESHOLD),
+        MATCH_WORKERS=str(request.param),
     )
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot(api: BotApiStandIn, env: dict[str, str], workdir: Path) -> AsyncIterator[BotProcess]:
     await run("-m", "claims", "import", str(DATA), env=env)
-    process = BotProcess(env, workdir / "bot.log")
+    process = BotProcess(env, workdir / f"bot-{env['MATCH_WORKERS']}.log")
     await process.start(api)
+    if env["MATCH_WORKERS"] != "0":
+        # The tests are about the worker's answers, not the bot's own while the worker builds its index.
+        await api.wait_for(
+            lambda: "wordings indexed in" in process.log.read_text(),
+            timeout=60,
+            what=process.tail,
+        )
     yield process
     await process.stop()
 

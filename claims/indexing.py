@@ -1,0 +1,56 @@
+"""Keeping a matcher's index up to date with the database's wordings (the service's, and each match worker's).
+
+The wordings table only grows (ids ascending), so an index is brought up to date by adding the rows above the
+highest id it holds (its watermark): one indexed lookup when nothing is new, pages of `WORDINGS_PAGE` rows after
+a large import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
+from sqlmodel import col
+
+from claims.db import Database
+from claims.matching import Matcher
+from claims.models import Wording
+
+__all__ = ["WORDINGS_PAGE", "sync_matcher"]
+
+WORDINGS_PAGE = 50_000
+_WORDINGS_AFTER = (
+    core_select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
+    .where(col(Wording.id) > bindparam("after"))
+    .order_by(col(Wording.id))
+    .limit(WORDINGS_PAGE)
+)
+
+Row = tuple[int, int, str, str | None]
+
+
+def _page(db: Database, watermark: int) -> list[Row]:
+    """`(id, claim_id, text, lang)` of the first `WORDINGS_PAGE` wordings above `watermark`."""
+    with db.connect() as connection:
+        rows = connection.execute(_WORDINGS_AFTER, {"after": watermark}).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def _pages_from(db: Database, page: list[Row]) -> Iterator[Row]:
+    """The wordings of `page` and of every page after it."""
+    while True:
+        yield from page
+        if len(page) < WORDINGS_PAGE:
+            return
+        page = _page(db, page[-1][0])
+
+
+def sync_matcher(db: Database, matcher: Matcher) -> int:
+    """Index every wording written since the matcher's watermark, by any process; returns how many."""
+    first = _page(db, matcher.watermark)
+    if not first:
+        return 0  # the common case, on every check: one indexed lookup, nothing to add
+    # One `add_many` for everything new: a large import is analysed by one pool of worker processes (starting
+    # a pool per page cost more than the analysis of a page).
+    return matcher.add_many(_pages_from(db, first))

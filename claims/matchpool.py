@@ -1,0 +1,275 @@
+"""Searching in worker processes: the CPU-bound part of a check on the machine's other cores.
+
+One Python process runs one core's worth of Python at most (the GIL), and in the bot more than half of that is
+matching: cleaning a person's text, detecting its language, analysing it, asking the index and re-scoring the
+candidates. `MatchPool` runs that part in `MATCH_WORKERS` processes, each with its own in-memory index of the
+wordings, while the bot's process keeps Telegram, the database and its own index (which it still needs for
+the rare searches made under the queue's lock and as the fallback).
+
+What a worker finds is what the service itself would find:
+- Its index is built from the database when it starts, and brought up to date before every search from the
+  wordings table (`sync_matcher`, the same call the service makes), so a claim or wording added a moment ago by
+  any process is found at once.
+- Merges, the one change to the index that is not a new row, are passed with the worker's next request.
+- Same matcher, same configuration, same preparation of the text: the hits are the same (tests compare them).
+
+Until a worker has built its index, while it is busy with another search and the others are too, and whenever
+one fails (it is restarted after `RESTART_AFTER` seconds), the caller gets None and searches itself: a worker
+can make a check faster, never make one fail.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from claims.db import Database
+from claims.indexing import sync_matcher
+from claims.matching import Hit, MatchConfig, Matcher, Query, prepare_query
+
+__all__ = ["MatchPool"]
+
+log = logging.getLogger(__name__)
+
+# Seconds a search may take in a worker before it is given up for dead (a search takes milliseconds; this is
+# for a worker stuck in a way its process cannot report).
+REPLY_TIMEOUT = 30.0
+# Seconds before a failed worker is started again.
+RESTART_AFTER = 30.0
+_READY = "ready"
+
+# (merges not yet applied, a prepared query or None, the raw text, its language hint, how many hits)
+Request = tuple[list[tuple[int, int]], Query | None, str, str | None, int]
+
+
+def _serve(connection: Connection, database_url: str, timeout: float, config: MatchConfig) -> None:
+    """A worker's life: build the index from the database, then answer searches until told to stop."""
+    # Ctrl-C reaches the whole process group; the bot stops its workers itself, in order.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    db = Database(database_url, timeout=timeout)
+    matcher = Matcher(config)
+    prepared = lru_cache(maxsize=4096)(prepare_query)  # as the service's: a rumour is prepared once
+    try:
+        try:
+            sync_matcher(db, matcher)
+        except Exception as exc:
+            connection.send(f"could not build the index: {exc!r}")
+            return
+        connection.send((_READY, len(matcher)))
+        while True:
+            try:
+                request: Request | None = connection.recv()
+            except (EOFError, OSError):
+                return  # the bot is gone
+            if request is None:
+                return
+            merges, query, raw, lang_hint, limit = request
+            try:
+                # New rows first: a merge moves wordings written before it, which the service had indexed.
+                sync_matcher(db, matcher)
+                for source, target in merges:
+                    matcher.reassign(from_claim=source, into_claim=target)
+                if query is None:
+                    query = prepared(raw, lang_hint=lang_hint)
+                hits = matcher.search(query, limit=limit) if not query.empty else []
+            except Exception as exc:  # the service searches itself, and meets the error itself if it is real
+                connection.send(repr(exc))
+            else:
+                connection.send((query, hits))
+    finally:
+        db.dispose()
+        connection.close()
+
+
+@dataclass
+class _Worker:
+    """One worker process and the bot's end of its pipe."""
+
+    process: BaseProcess
+    connection: Connection
+    started: float = field(default_factory=time.monotonic)
+    ready: bool = False
+    busy: bool = False
+    failed_at: float | None = None
+    merges_seen: int = 0
+
+
+class MatchPool:
+    """`search()` in worker processes, or None when no worker can take it (the caller then searches itself).
+
+    Thread-safe: each calling thread gets a worker of its own for the duration of a search, or waits for one
+    while every ready worker is busy.
+    """
+
+    def __init__(self, *, database_url: str, timeout: float, config: MatchConfig, workers: int) -> None:
+        # "spawn": the bot runs threads (tantivy's, the service's pool), and forking a threaded process can
+        # deadlock the child.
+        self._context = multiprocessing.get_context("spawn")
+        self._args = (database_url, timeout, config)
+        self._lock = threading.Condition()
+        self._merges: list[tuple[int, int]] = []
+        self._closed = False
+        self._workers = [self._start() for _ in range(workers)]
+
+    def _start(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        # A daemon: it dies with the bot even if the bot is killed before it can stop it.
+        process = self._context.Process(
+            target=_serve, args=(theirs, *self._args), name="match-worker", daemon=True
+        )
+        process.start()
+        theirs.close()
+        worker = _Worker(process=process, connection=ours)
+        threading.Thread(
+            target=self._await_ready, args=(worker,), name="match-worker-start", daemon=True
+        ).start()
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> None:
+        """Wait (in a thread of its own) for `worker` to report its index built, or its failure."""
+        try:
+            message = worker.connection.recv()
+        except (EOFError, OSError):
+            message = f"exited with code {worker.process.exitcode}"
+        with self._lock:
+            if self._closed or worker.failed_at is not None:
+                return
+            if isinstance(message, tuple) and message[0] == _READY:
+                worker.ready = True
+                log.info(
+                    "match worker %s ready: %d wordings indexed in %.1f s",
+                    worker.process.pid,
+                    message[1],
+                    time.monotonic() - worker.started,
+                )
+            else:
+                self._fail(worker, str(message))
+            self._lock.notify_all()
+
+    # -- state -------------------------------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> int:
+        """How many workers can take a search now (built and alive)."""
+        with self._lock:
+            return sum(1 for worker in self._workers if self._usable(worker))
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until every worker has built its index (tests, benchmarks); False on timeout or a failure."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not all(worker.ready for worker in self._workers):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or any(worker.failed_at is not None for worker in self._workers):
+                    return False
+                self._lock.wait(remaining)
+            return True
+
+    @property
+    def pids(self) -> list[int]:
+        """The workers' process ids (tests, and operators reading `ps`)."""
+        with self._lock:
+            return [worker.process.pid or 0 for worker in self._workers]
+
+    def _usable(self, worker: _Worker) -> bool:
+        """True when `worker` can take a search; restarts a failed one once its pause is over. Locked."""
+        if worker.failed_at is not None:
+            if time.monotonic() - worker.failed_at < RESTART_AFTER or self._closed:
+                return False
+            log.info("restarting a match worker")
+            replacement = self._start()
+            replacement.merges_seen = len(self._merges)  # its index is built after them
+            self._workers[self._workers.index(worker)] = replacement
+            return False
+        return worker.ready
+
+    def _fail(self, worker: _Worker, reason: str) -> None:
+        """Stop using `worker` (locked); it is replaced after `RESTART_AFTER` seconds."""
+        log.warning(
+            "match worker %s failed (%s); the bot searches until it restarts", worker.process.pid, reason
+        )
+        worker.ready = False
+        worker.failed_at = time.monotonic()
+        worker.connection.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=1)
+
+    # -- use ---------------------------------------------------------------------------------------------------
+
+    def merged(self, *, from_claim: int, into_claim: int) -> None:
+        """Tell the workers (with their next search) that `from_claim`'s wordings now belong to `into_claim`."""
+        with self._lock:
+            self._merges.append((from_claim, into_claim))
+
+    def search(
+        self, *, query: Query | None = None, text: str = "", lang_hint: str | None = None, limit: int
+    ) -> tuple[Query, list[Hit]] | None:
+        """Search `query` (or `text`, prepared in the worker) in a worker: (the query, its hits), or None when no
+        worker could do it."""
+        worker = self._acquire()
+        if worker is None:
+            return None
+        reply: tuple[Query, list[Hit]] | str = "lost (interrupted)"
+        merges = self._merges[worker.merges_seen :]
+        try:
+            worker.connection.send((merges, query, text, lang_hint, limit))
+            if worker.connection.poll(REPLY_TIMEOUT):
+                reply = worker.connection.recv()
+            else:
+                reply = f"no reply in {REPLY_TIMEOUT:.0f} s"
+        except Exception as exc:  # a broken pipe, or anything else: this worker is not to be trusted now
+            reply = f"lost ({exc!r})"
+        finally:
+            with self._lock:
+                worker.busy = False
+                if isinstance(reply, tuple):
+                    worker.merges_seen += len(merges)
+                elif reply.startswith(("no reply", "lost")):
+                    self._fail(worker, str(reply))
+                self._lock.notify()
+        if isinstance(reply, str):
+            log.warning("match worker %s could not search: %s", worker.process.pid, reply)
+            return None
+        return reply
+
+    def _acquire(self) -> _Worker | None:
+        """A ready worker, now marked busy; waits while all ready ones are busy; None when none is ready."""
+        with self._lock:
+            while not self._closed:
+                usable = [worker for worker in self._workers if self._usable(worker)]
+                if not usable:
+                    return None
+                for worker in usable:
+                    if not worker.busy:
+                        worker.busy = True
+                        return worker
+                self._lock.wait(timeout=1.0)
+            return None
+
+    def close(self) -> None:
+        """Stop every worker (each finishes the search it is on)."""
+        with self._lock:
+            self._closed = True
+            workers, self._workers = self._workers, []
+            self._lock.notify_all()
+        for worker in workers:
+            try:
+                if not worker.connection.closed:
+                    worker.connection.send(None)
+            except OSError:
+                pass
+        for worker in workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=1)
+            if not worker.connection.closed:
+                worker.connection.close()

@@ -1,0 +1,178 @@
+"""Searching in worker processes (`MATCH_WORKERS`): the same hits as the service's own search, kept up to date
+with new claims and merges, and never a failed check when a worker is missing or dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from claims import matchpool
+from claims.errors import InvalidInput
+from claims.matchpool import MatchPool
+from claims.service import ClaimService, _prepared_query
+from claims.settings import Settings
+from claims.views import Outcome
+from tests.conftest import ADMIN_ID, REVIEWER_ID
+
+ALICE, BOB = 11, 12
+TEXTS = (
+    "Putin and Kim Jong-un met in Moscow",
+    "Est-ce vrai que la Russie va envoyer un cosmonaute nord-coréen dans l'espace ?",
+    "Kim Jong-un travelled to Russia by armoured train — Someone (@someone) September 12, 2023",
+    "Zebras have been elected to the Bundestag in a landslide",
+    "Poutine",
+)
+
+
+@pytest.fixture
+def pooled(demo: ClaimService) -> Iterator[ClaimService]:
+    """The demo service searching in one worker process, which has built its index."""
+    assert demo.start_match_workers(1)
+    pool = demo.match_pool
+    assert pool is not None and pool.wait_ready(60)
+    yield demo
+
+
+def _search(pool: MatchPool, text: str) -> list[tuple[int, int, str, float]]:
+    found = pool.search(text=text, limit=20)
+    assert found is not None, "the worker did not search"
+    return [(hit.claim_id, hit.wording_id, hit.tier.value, hit.score) for hit in found[1]]
+
+
+def _local(service: ClaimService, text: str) -> list[tuple[int, int, str, float]]:
+    service.sync_index()
+    hits = service.matcher.search(_prepared_query(text, lang_hint=None), limit=20)
+    return [(hit.claim_id, hit.wording_id, hit.tier.value, hit.score) for hit in hits]
+
+
+def _same(found: list[tuple[int, int, str, float]], expected: list[tuple[int, int, str, float]]) -> None:
+    assert [row[:3] for row in found] == [row[:3] for row in expected]
+    # Sums over sets follow string hashing, which differs between processes: the last bits may.
+    assert [row[3] for row in found] == pytest.approx([row[3] for row in expected], rel=1e-12)
+
+
+def test_a_worker_finds_what_the_service_finds(pooled: ClaimService) -> None:
+    pool = pooled.match_pool
+    assert pool is not None and pool.ready == 1
+    for text in TEXTS:
+        found = pool.search(text=text, limit=20)
+        assert found is not None
+        query, _ = found
+        assert query == _prepared_query(text, lang_hint=None)
+        _same(_search(pool, text), _local(pooled, text))
+    # A prepared query is searched as it is.
+    query = _prepared_query(TEXTS[0], lang_hint="fr")
+    found = pool.search(query=query, limit=20)
+    assert found is not None and found[0] is not query and found[0] == query
+    pooled.sync_index()
+    assert found[1][0].claim_id == pooled.matcher.search(query, limit=20)[0].claim_id
+
+
+def test_checks_through_the_worker_answer_queue_and_refuse_as_before(pooled: ClaimService) -> None:
+    answered = pooled.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE)
+    assert answered.outcome == Outcome.ANSWERED
+    assert answered.answer is not None and answered.answer.claim.text == TEXTS[0]
+    french = pooled.check(text=TEXTS[1], user_id=ALICE, chat_id=ALICE)
+    assert french.outcome == Outcome.ANSWERED and french.lang == "fr"
+    queued = pooled.check(text=TEXTS[3], user_id=BOB, chat_id=BOB)
+    assert queued.outcome == Outcome.QUEUED and queued.new_claim
+    for nothing in ("🙂🙂🙂", "https://example.org/x", "!!!"):
+        with pytest.raises(InvalidInput):
+            pooled.check(text=nothing, user_id=ALICE, chat_id=ALICE)
+
+
+def test_a_claim_queued_after_the_worker_started_is_found_by_it(pooled: ClaimService) -> None:
+    pool = pooled.match_pool
+    assert pool is not None
+    text = "A bakery in Lyon sells croissants covered in gold leaf"
+    assert all(row[2] == "none" for row in _search(pool, text))
+    first = pooled.check(text=text, user_id=ALICE, chat_id=ALICE)
+    assert first.outcome == Outcome.QUEUED and first.new_claim
+    top = _search(pool, text)[0]
+    assert top[0] == first.queued.id and top[2] == "answer"
+    again = pooled.check(
+        text="a bakery in Lyon sells croissants covered with gold leaf!", user_id=BOB, chat_id=BOB
+    )
+    assert again.outcome == Outcome.QUEUED and not again.new_claim and again.queued.id == first.queued.id
+
+
+def test_claims_written_by_another_process_reach_the_worker(pooled: ClaimService, settings: Settings) -> None:
+    other = ClaimService.from_settings(settings, migrate=False)
+    try:
+        queued = other.check(
+            text="Penguins in Siberia vote in Russian elections", user_id=ALICE, chat_id=ALICE
+        )
+    finally:
+        other.close()
+    pool = pooled.match_pool
+    assert pool is not None
+    assert _search(pool, "penguins in siberia vote in russian elections")[0][0] == queued.queued.id
+
+
+def test_a_merge_reaches_the_worker(pooled: ClaimService) -> None:
+    first = pooled.check(
+        text="A bakery in Lyon sells croissants covered in gold leaf", user_id=ALICE, chat_id=ALICE
+    )
+    second = pooled.check(
+        text="Golden croissants are the speciality of a Lyon baker", user_id=BOB, chat_id=BOB
+    )
+    assert first.queued.id != second.queued.id
+    pooled.grant(actor_id=ADMIN_ID, user_id=REVIEWER_ID)
+    pooled.merge(actor_id=REVIEWER_ID, from_id=second.queued.id, into_id=first.queued.id)
+    pool = pooled.match_pool
+    assert pool is not None
+    found = _search(pool, "Golden croissants are the speciality of a Lyon baker")
+    assert found[0][0] == first.queued.id
+    assert second.queued.id not in [row[0] for row in found]
+    # The same claims and tiers; not quite the same scores: the service's index counted the moved wording's
+    # length twice (replacements are not subtracted from BM25's mean length), the worker's read it once.
+    expected = _local(pooled, "Golden croissants are the speciality of a Lyon baker")
+    assert [row[:3] for row in found] == [row[:3] for row in expected]
+
+
+def test_a_worker_that_dies_is_replaced_and_checks_never_fail(
+    pooled: ClaimService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = pooled.match_pool
+    assert pool is not None
+    (pid,) = pool.pids
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    # The search it was asked for comes back empty-handed; the check searches in the bot instead.
+    result = pooled.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE)
+    assert result.outcome == Outcome.ANSWERED and result.answer.claim.text == TEXTS[0]
+    assert pool.ready == 0 and pool.search(text=TEXTS[0], limit=20) is None
+    # Restarted once its pause is over, with its own index built afresh.
+    monkeypatch.setattr(matchpool, "RESTART_AFTER", 0.0)
+    assert pool.ready == 0  # noticed now, started now
+    assert pool.wait_ready(60)
+    (new_pid,) = pool.pids
+    assert new_pid != pid
+    _same(_search(pool, TEXTS[0]), _local(pooled, TEXTS[0]))
+
+
+def test_workers_are_stopped_with_the_service(demo: ClaimService) -> None:
+    assert demo.start_match_workers(2)
+    pool = demo.match_pool
+    assert pool is not None and pool.wait_ready(60)
+    pids = pool.pids
+    assert len(set(pids)) == 2
+    demo.close()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_no_workers_for_an_in_memory_database() -> None:
+    settings = Settings(_env_file=None, database_url="sqlite://")
+    service = ClaimService.from_settings(settings, migrate=False)
+    try:
+        assert not service.start_match_workers(2)
+        assert service.match_pool is None
+        assert not service.start_match_workers(0)
+    finally:
+        service.close()
