@@ -280,8 +280,13 @@ async def measure(
             url,
             index_dir=scratch / f"index-{kind}" if args.index == "disk" else None,
             bot_admin_ids=",".join(str(r) for r in REVIEWERS),
-            # The stand-in has no flood limit: the bot's own pace is measured, not Telegram's 30 messages/s.
-            **{"TELEGRAM_MAX_MESSAGES_PER_SECOND": 0, **dict(item.split("=", 1) for item in args.set)},
+            # INFO: the match workers say when they are ready (the bot logs nothing per update at INFO). The
+            # stand-in has no flood limit: the bot's own pace is measured, not Telegram's 30 messages/s.
+            **{
+                "LOG_LEVEL": "INFO",
+                "TELEGRAM_MAX_MESSAGES_PER_SECOND": 0,
+                **dict(item.split("=", 1) for item in args.set),
+            },
         )
         bot = BotProcess(env, scratch / f"bot-{kind}.log")
         await bot.start()

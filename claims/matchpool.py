@@ -20,11 +20,13 @@ can make a check faster, never make one fail.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import signal
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
@@ -56,6 +58,7 @@ def _serve(connection: Connection, database_url: str, timeout: float, config: Ma
     db = Database(database_url, timeout=timeout)
     matcher = Matcher(config)
     prepared = lru_cache(maxsize=4096)(prepare_query)  # as the service's: a rumour is prepared once
+    unmerged: list[tuple[int, int]] = []
     try:
         try:
             sync_matcher(db, matcher)
@@ -71,11 +74,15 @@ def _serve(connection: Connection, database_url: str, timeout: float, config: Ma
             if request is None:
                 return
             merges, query, raw, lang_hint, limit = request
+            unmerged.extend(merges)
             try:
-                # New rows first: a merge moves wordings written before it, which the service had indexed.
+                # New rows first: a merge moves wordings written before it, which the service had indexed. Merges
+                # stay to do until done (a database that was down for the sync is no reason to lose one).
                 sync_matcher(db, matcher)
-                for source, target in merges:
+                while unmerged:
+                    source, target = unmerged[0]
                     matcher.reassign(from_claim=source, into_claim=target)
+                    unmerged.pop(0)
                 if query is None:
                     query = prepared(raw, lang_hint=lang_hint)
                 hits = matcher.search(query, limit=limit) if not query.empty else []
@@ -88,24 +95,42 @@ def _serve(connection: Connection, database_url: str, timeout: float, config: Ma
         connection.close()
 
 
+class _Call:
+    """One search sent to a worker; its reply arrives through the worker's reader thread."""
+
+    __slots__ = ("done", "reply")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.reply: tuple[Query, list[Hit]] | str = "lost"
+
+    def resolve(self, reply: tuple[Query, list[Hit]] | str) -> None:
+        self.reply = reply
+        self.done.set()
+
+
 @dataclass
 class _Worker:
-    """One worker process and the bot's end of its pipe."""
+    """One worker process, the bot's end of its pipe, and the searches sent to it awaiting their replies."""
 
     process: BaseProcess
     connection: Connection
     started: float = field(default_factory=time.monotonic)
     ready: bool = False
-    busy: bool = False
     failed_at: float | None = None
     merges_seen: int = 0
+    # Replies come back in the order the requests were sent: the first call here gets the next reply.
+    pending: deque[_Call] = field(default_factory=deque)
+    sending: threading.Lock = field(default_factory=threading.Lock)
 
 
 class MatchPool:
     """`search()` in worker processes, or None when no worker can take it (the caller then searches itself).
 
-    Thread-safe: each calling thread gets a worker of its own for the duration of a search, or waits for one
-    while every ready worker is busy.
+    Thread-safe. A search goes to the ready worker with the fewest searches queued, and requests are pipelined:
+    a worker finds the next request waiting in its pipe as soon as it has answered one, instead of idling until
+    the bot's process (busy with Telegram and the database, and one GIL for all its threads) sends it. A reader
+    thread per worker hands each reply to the thread that asked.
     """
 
     def __init__(self, *, database_url: str, timeout: float, config: MatchConfig, workers: int) -> None:
@@ -127,21 +152,17 @@ class MatchPool:
         process.start()
         theirs.close()
         worker = _Worker(process=process, connection=ours)
-        threading.Thread(
-            target=self._await_ready, args=(worker,), name="match-worker-start", daemon=True
-        ).start()
+        threading.Thread(target=self._read, args=(worker,), name="match-worker-replies", daemon=True).start()
         return worker
 
-    def _await_ready(self, worker: _Worker) -> None:
-        """Wait (in a thread of its own) for `worker` to report its index built, or its failure."""
+    def _read(self, worker: _Worker) -> None:
+        """The reader thread of `worker`: its readiness, then every reply, until its pipe closes."""
         try:
             message = worker.connection.recv()
-        except (EOFError, OSError):
-            message = f"exited with code {worker.process.exitcode}"
-        with self._lock:
-            if self._closed or worker.failed_at is not None:
-                return
-            if isinstance(message, tuple) and message[0] == _READY:
+            with self._lock:
+                if not (isinstance(message, tuple) and message[0] == _READY):
+                    self._fail(worker, str(message))
+                    return
                 worker.ready = True
                 log.info(
                     "match worker %s ready: %d wordings indexed in %.1f s",
@@ -149,9 +170,19 @@ class MatchPool:
                     message[1],
                     time.monotonic() - worker.started,
                 )
-            else:
-                self._fail(worker, str(message))
-            self._lock.notify_all()
+                self._lock.notify_all()
+            while True:
+                reply = worker.connection.recv()
+                worker.pending.popleft().resolve(reply)
+        except (EOFError, OSError) as exc:
+            with self._lock:
+                if not self._closed:
+                    self._fail(worker, f"exited ({exc!r}, code {worker.process.exitcode})")
+        finally:
+            with self._lock:
+                while worker.pending:
+                    worker.pending.popleft().resolve("lost (the worker exited)")
+            worker.connection.close()
 
     # -- state -------------------------------------------------------------------------------------------------
 
@@ -191,16 +222,17 @@ class MatchPool:
         return worker.ready
 
     def _fail(self, worker: _Worker, reason: str) -> None:
-        """Stop using `worker` (locked); it is replaced after `RESTART_AFTER` seconds."""
+        """Stop using `worker` (locked); its reader thread answers what it still owed; replaced after
+        `RESTART_AFTER` seconds."""
+        if worker.failed_at is not None:
+            return
         log.warning(
             "match worker %s failed (%s); the bot searches until it restarts", worker.process.pid, reason
         )
         worker.ready = False
         worker.failed_at = time.monotonic()
-        worker.connection.close()
         if worker.process.is_alive():
-            worker.process.kill()
-        worker.process.join(timeout=1)
+            worker.process.kill()  # its pipe closes, and the reader thread sees the end of it
 
     # -- use ---------------------------------------------------------------------------------------------------
 
@@ -214,62 +246,43 @@ class MatchPool:
     ) -> tuple[Query, list[Hit]] | None:
         """Search `query` (or `text`, prepared in the worker) in a worker: (the query, its hits), or None when no
         worker could do it."""
-        worker = self._acquire()
-        if worker is None:
-            return None
-        reply: tuple[Query, list[Hit]] | str = "lost (interrupted)"
-        merges = self._merges[worker.merges_seen :]
-        try:
-            worker.connection.send((merges, query, text, lang_hint, limit))
-            if worker.connection.poll(REPLY_TIMEOUT):
-                reply = worker.connection.recv()
-            else:
-                reply = f"no reply in {REPLY_TIMEOUT:.0f} s"
-        except Exception as exc:  # a broken pipe, or anything else: this worker is not to be trusted now
-            reply = f"lost ({exc!r})"
-        finally:
-            with self._lock:
-                worker.busy = False
-                if isinstance(reply, tuple):
-                    worker.merges_seen += len(merges)
-                elif reply.startswith(("no reply", "lost")):
-                    self._fail(worker, str(reply))
-                self._lock.notify()
-        if isinstance(reply, str):
-            log.warning("match worker %s could not search: %s", worker.process.pid, reply)
-            return None
-        return reply
-
-    def _acquire(self) -> _Worker | None:
-        """A ready worker, now marked busy; waits while all ready ones are busy; None when none is ready."""
+        call = _Call()
         with self._lock:
-            while not self._closed:
-                usable = [worker for worker in self._workers if self._usable(worker)]
-                if not usable:
+            usable = [worker for worker in self._workers if self._usable(worker)] if not self._closed else []
+            if not usable:
+                return None
+            worker = min(usable, key=lambda candidate: len(candidate.pending))
+            merges = self._merges[worker.merges_seen :]
+            worker.merges_seen += len(merges)
+            # Queued and sent in one order, so that replies (in the order of requests) find their calls.
+            with worker.sending:
+                worker.pending.append(call)
+                try:
+                    worker.connection.send((merges, query, text, lang_hint, limit))
+                except Exception as exc:  # a broken pipe, or anything else: this worker is not to be trusted
+                    worker.pending.remove(call)
+                    self._fail(worker, f"lost ({exc!r})")
                     return None
-                for worker in usable:
-                    if not worker.busy:
-                        worker.busy = True
-                        return worker
-                self._lock.wait(timeout=1.0)
+        if not call.done.wait(REPLY_TIMEOUT):
+            with self._lock:
+                self._fail(worker, f"no reply in {REPLY_TIMEOUT:.0f} s")
+            call.done.wait(5)
+        if isinstance(call.reply, str):
+            log.warning("match worker %s could not search: %s", worker.process.pid, call.reply)
             return None
+        return call.reply
 
     def close(self) -> None:
-        """Stop every worker (each finishes the search it is on)."""
+        """Stop every worker (each finishes the searches queued to it)."""
         with self._lock:
             self._closed = True
             workers, self._workers = self._workers, []
             self._lock.notify_all()
         for worker in workers:
-            try:
-                if not worker.connection.closed:
-                    worker.connection.send(None)
-            except OSError:
-                pass
+            with worker.sending, contextlib.suppress(OSError):
+                worker.connection.send(None)
         for worker in workers:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join(timeout=1)
-            if not worker.connection.closed:
-                worker.connection.close()
