@@ -88,6 +88,37 @@ def bot_env(api_url: str, database_url: str, **settings: object) -> dict[str, st
     return env
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time process `pid` has used so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """The process ids of `pid`'s child processes now."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Process `pid`'s resident memory now, in MB (NaN when it is gone)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return float("nan")
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), float("nan"))
+
+
 class BotProcess:
     """`python -m bot` in its own process; its output goes to `log`."""
 
@@ -115,33 +146,11 @@ class BotProcess:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the bot process and its live children (match workers) have used so far."""
-        total = 0
-        for pid in (self.pid, *self.children()):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone meanwhile
-            total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
-
-    def children(self) -> list[int]:
-        """The process ids of the bot's child processes now."""
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.pid:
-                found.append(int(stat.parent.name))
-        return found
+        return sum(process_cpu_seconds(pid) for pid in (self.pid, *children(self.pid)))
 
     def rss_mb(self) -> float:
         """The bot process's resident memory now, in MB."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+        return rss_mb(self.pid)
 
     async def stop(self) -> int:
         assert self.process is not None

@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import bot_load
@@ -24,13 +26,32 @@ async def test_every_simulated_update_gets_the_reply_its_kind_calls_for() -> Non
     assert not {outcome for _, outcome in outcomes} & {"other", "db-busy", "rate-limited"}
 
 
-def test_the_service_benchmark_measures_every_check(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_service_benchmark_measures_every_check(tmp_path: Path, workers: int) -> None:
     import check_cpu
 
     args = check_cpu.build_parser().parse_args(
-        ["--claims", "200", "--checks", "30", "--warmup", "5", "--cache", str(tmp_path)]
+        [
+            "--claims",
+            "200",
+            "--checks",
+            "30",
+            "--warmup",
+            "5",
+            "--cache",
+            str(tmp_path),
+            "--workers",
+            str(workers),
+        ]
     )
-    per_kind = check_cpu.measure(args)
+    costs = check_cpu.Workers()
+    per_kind = check_cpu.measure(args, costs)
     assert len(per_kind["known"]) + len(per_kind["unknown"]) == 30
     assert per_kind["known"] and per_kind["unknown"]
     assert all(seconds > 0 for values in per_kind.values() for seconds in values)
+    if workers:
+        # The worker did the matching: it took CPU over the measured checks, and it was alive at the end.
+        assert costs.ready_s > 0 and costs.cpu_s > 0
+        assert len(costs.rss_mb) == 1 and costs.rss_mb[0] > 10
+    else:
+        assert costs == check_cpu.Workers()

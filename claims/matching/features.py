@@ -148,19 +148,17 @@ def query_context(
     query: PreparedText, stats: CorpusStats, *, date: tuple[int, int] | None = None
 ) -> QueryContext:
     """Bind a prepared query to the corpus statistics it is scored against, with its date when known."""
-    return QueryContext(query=query, weight=sum(stats.idf(t) for t in query.unique), stats=stats, date=date)
+    # Sums over sets are math.fsum here and below: exact, so a score does not depend on the order a set's
+    # strings come in, which string hashing makes different in every process (the match workers').
+    return QueryContext(query=query, weight=math.fsum(map(stats.idf, query.unique)), stats=stats, date=date)
 
 
 def _bm25(found: frozenset[str], wording: PreparedText, stats: CorpusStats) -> float:
     # Okapi BM25 with tantivy's constants, each query term once: the features must be computable for any text
     # (`Matcher.score`), not only for the ones the index returned with a score.
     norm = BM25_K1 * (1.0 - BM25_B + BM25_B * len(wording.terms) / stats.average_length)
-    total = 0.0
-    idf = stats.idf
-    for term in found:
-        tf = wording.counts[term]
-        total += idf(term) * tf * (BM25_K1 + 1.0) / (tf + norm)
-    return total
+    idf, counts = stats.idf, wording.counts
+    return math.fsum(idf(term) * counts[term] * (BM25_K1 + 1.0) / (counts[term] + norm) for term in found)
 
 
 def pair_features(context: QueryContext, wording: PreparedText, *, semantic: float = 0.0) -> list[float]:
@@ -172,10 +170,10 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
     idf = stats.idf
     found = query.unique & wording.unique
     weights = list(map(idf, wording.unique))
-    weight_wording = sum(weights)
+    weight_wording = math.fsum(weights)
     rarest = max(weights)
     found_weights = list(map(idf, found))
-    weight_found = sum(found_weights)
+    weight_found = math.fsum(found_weights)
     rarest_found = max(found_weights, default=0.0)
     # What the claim says of its names: "Putin and Kim met in Moscow" and "Kim brought a tank to Moscow for
     # Putin" share every name and no predicate. A wording that is all names (or whose capitals say nothing)
@@ -188,8 +186,8 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
         if not wording.names or not predicate:
             cover_predicate = weight_found / weight_wording if weight_wording > 0 else 0.0
         else:
-            weight_predicate = sum(map(idf, predicate))
-            found_predicate = sum(map(idf, predicate & found))
+            weight_predicate = math.fsum(map(idf, predicate))
+            found_predicate = math.fsum(map(idf, predicate & found))
             cover_predicate = found_predicate / weight_predicate if weight_predicate > 0 else 0.0
 
     numbers_agree = numbers_differ = 0.0

@@ -360,10 +360,11 @@ class TermIndex:
             if wanted.isdisjoint(wording.terms):
                 continue
             norm = BM25_K1 * (1.0 - BM25_B + BM25_B * len(wording.terms) / average)
-            score = 0.0
-            for term in wanted.intersection(wording.terms):
-                tf = wording.terms.count(term)
-                score += self.idf(term) * tf * (BM25_K1 + 1.0) / (tf + norm)
+            # fsum: exact, so the same in every process whatever order the set (string hashing) gives.
+            score = math.fsum(
+                self.idf(term) * (tf := wording.terms.count(term)) * (BM25_K1 + 1.0) / (tf + norm)
+                for term in wanted.intersection(wording.terms)
+            )
             yield score, wording.wording_id, wording.claim_id, wording
 
     def doc_freq(self, term: str) -> int:
