@@ -73,6 +73,7 @@ class Workers:
 
     ready_s: float = 0.0
     rss_mb: list[float] = field(default_factory=list)
+    private_mb: list[float] = field(default_factory=list)
     cpu_s: float = 0.0
 
 
@@ -116,6 +117,7 @@ def measure(args: argparse.Namespace, workers: Workers) -> dict[str, list[float]
                     profiler.disable()
             workers.cpu_s += sum(map(process_cpu_seconds, pids))
             workers.rss_mb = [rss_mb(pid) for pid in pids]
+            workers.private_mb = [rss_mb(pid, "RssAnon") for pid in pids]
             if profiler is not None:
                 profiler.dump_stats(args.profile)
         finally:
@@ -157,7 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{args.workers} match worker(s): ready {workers.ready_s:.1f} s after starting, RSS "
             + ", ".join(f"{value:.0f}" for value in workers.rss_mb)
-            + f" MB; their CPU {1000 * workers.cpu_s / len(every):.2f} ms per check (the service's above)"
+            + " MB (private: "
+            + ", ".join(f"{value:.0f}" for value in workers.private_mb)
+            + f" MB); their CPU {1000 * workers.cpu_s / len(every):.2f} ms per check (the service's above)"
         )
     return 0
 

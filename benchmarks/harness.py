@@ -110,13 +110,15 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
-    """Process `pid`'s resident memory now, in MB (NaN when it is gone)."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Process `pid`'s resident memory now, in MB (NaN when it is gone). `field` of /proc/PID/status: VmRSS in
+    all, or RssAnon for the part no other process can share (files mapped, such as an index's segments, are
+    RssFile: pages of the page cache, shared by every process that maps the same file)."""
     try:
         lines = Path(f"/proc/{pid}/status").read_text().splitlines()
     except OSError:
         return float("nan")
-    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), float("nan"))
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith(f"{field}:")), float("nan"))
 
 
 class BotProcess:

@@ -7,7 +7,9 @@ wordings, while the bot's process keeps Telegram, the database and its own index
 the rare searches made under the queue's lock and as the fallback).
 
 What a worker finds is what the service itself would find:
-- Its index is built from the database when it starts, and brought up to date before every search from the
+- Its index is, when the bot's is persisted (INDEX_DIR), a copy of it made of hard links (`index.snapshot`):
+  ready in milliseconds, and the same files, so the same pages in memory. Otherwise (or when no consistent copy
+  can be made) it is built from the database. Either way it is brought up to date before every search from the
   wordings table (`sync_matcher`, the same call the service makes), so a claim or wording added a moment ago by
   any process is found at once.
 - Merges, the one change to the index that is not a new row, are passed with the worker's next request.
@@ -23,6 +25,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
+import shutil
 import signal
 import threading
 import time
@@ -31,10 +35,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from claims.db import Database
 from claims.indexing import sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, prepare_query
+from claims.matching.index import snapshot
 
 __all__ = ["MatchPool"]
 
@@ -51,12 +57,48 @@ _READY = "ready"
 Request = tuple[list[tuple[int, int]], Query | None, str, str | None, int]
 
 
-def _serve(connection: Connection, database_url: str, timeout: float, config: MatchConfig) -> None:
-    """A worker's life: build the index from the database, then answer searches until told to stop."""
+def _copy_dir(index_dir: Path, pid: int) -> Path:
+    """Where worker `pid` keeps its copy of the bot's persisted index (beside it: links need one file system)."""
+    return index_dir.parent / f".{index_dir.name}.match-worker-{pid}"
+
+
+def _remove_stale_copies(index_dir: Path) -> None:
+    """Remove the copies of workers that are gone without removing theirs (killed)."""
+    for path in index_dir.parent.glob(f".{index_dir.name}.match-worker-*"):
+        try:
+            os.kill(int(path.name.rsplit("-", 1)[1]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (ValueError, OSError):
+            continue  # not a pid, or someone else's process: not ours to judge
+
+
+def _own_matcher(config: MatchConfig, index_dir: Path | None) -> tuple[Matcher, Path | None]:
+    """The worker's matcher: on a linked copy of the bot's persisted index when there is one (ready at once,
+    sharing its pages), else in memory, to be filled from the database. With the copy's directory."""
+    if index_dir is None or config.semantic_model is not None:  # embeddings: not copied, computed afresh
+        return Matcher(config), None
+    copy = _copy_dir(index_dir, os.getpid())
+    if snapshot(index_dir / "lexical", copy / "lexical"):
+        try:
+            return Matcher(config, index_dir=copy), copy
+        except Exception as exc:  # a copy it cannot open is no reason not to search
+            log.warning(
+                "match worker could not open its copy of the index (%r); indexing from the database", exc
+            )
+    shutil.rmtree(copy, ignore_errors=True)
+    return Matcher(config), None
+
+
+def _serve(
+    connection: Connection, database_url: str, timeout: float, config: MatchConfig, index_dir: Path | None
+) -> None:
+    """A worker's life: open a copy of the bot's index or build one from the database, bring it up to date,
+    then answer searches until told to stop."""
     # Ctrl-C reaches the whole process group; the bot stops its workers itself, in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     db = Database(database_url, timeout=timeout)
-    matcher = Matcher(config)
+    matcher, copy = _own_matcher(config, index_dir)
     prepared = lru_cache(maxsize=4096)(prepare_query)  # as the service's: a rumour is prepared once
     unmerged: list[tuple[int, int]] = []
     try:
@@ -93,6 +135,9 @@ def _serve(connection: Connection, database_url: str, timeout: float, config: Ma
     finally:
         db.dispose()
         connection.close()
+        if copy is not None:
+            matcher.close()
+            shutil.rmtree(copy, ignore_errors=True)
 
 
 class _Call:
@@ -133,11 +178,23 @@ class MatchPool:
     thread per worker hands each reply to the thread that asked.
     """
 
-    def __init__(self, *, database_url: str, timeout: float, config: MatchConfig, workers: int) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        timeout: float,
+        config: MatchConfig,
+        workers: int,
+        index_dir: Path | None = None,
+    ) -> None:
+        """`index_dir`: the bot's persisted index (its INDEX_DIR), which workers copy by hard links instead of
+        indexing every wording again; None to build each worker's index from the database."""
         # "spawn": the bot runs threads (tantivy's, the service's pool), and forking a threaded process can
         # deadlock the child.
         self._context = multiprocessing.get_context("spawn")
-        self._args = (database_url, timeout, config)
+        self._args = (database_url, timeout, config, index_dir)
+        if index_dir is not None:
+            _remove_stale_copies(index_dir)
         self._lock = threading.Condition()
         self._merges: list[tuple[int, int]] = []
         self._closed = False

@@ -159,6 +159,7 @@ class ClaimService:
             timeout=self.settings.database_timeout,
             config=self.matcher.config,
             workers=count,
+            index_dir=self.matcher.index_dir,
         )
         return True
 

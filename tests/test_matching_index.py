@@ -1,11 +1,12 @@
 """The Matcher's index: adds, replacements, removals, merges, persistence."""
 
+import json
 from pathlib import Path
 
 import pytest
 
 from claims.matching import IndexLocked, Matcher, prepare_query
-from claims.matching.index import BUFFER_DOCS, StoredWording, TermIndex
+from claims.matching.index import BUFFER_DOCS, StoredWording, TermIndex, snapshot
 
 CLAIMS = {
     1: "5G towers spread the coronavirus across Europe",
@@ -154,3 +155,35 @@ def test_a_bulk_add_buffers_one_batch_at_most_and_the_next_search_sees_it_all():
     assert [c.wording.wording_id for c in index.search(["term150"], limit=5, claims=5)] == [150]
     assert index.doc_freq("shared") == 200 and len(index) == 200
     assert index.average_length == 2.0
+
+
+def test_a_snapshot_is_a_linked_copy_that_searches_and_writes_on_its_own(tmp_path: Path):
+    source = Matcher(index_dir=tmp_path / "bot")
+    source.add_many((claim_id * 10, claim_id, text, "en") for claim_id, text in CLAIMS.items())
+    source.save()  # the writer stays open, as in a running bot
+    assert snapshot(tmp_path / "bot" / "lexical", tmp_path / "copy" / "lexical")
+    copy = Matcher(index_dir=tmp_path / "copy")
+    assert (len(copy), copy.watermark) == (len(source), source.watermark) == (4, 40)
+    for text in CLAIMS.values():
+        query = prepare_query(text, lang_hint="en")
+        assert copy.search(query) == source.search(query)
+    # The copy takes its own writer; what it adds stays in the copy.
+    copy.add(wording_id=50, claim_id=5, text="Penguins vote in the Bundestag", lang="en")
+    assert top_claim(copy, "penguins vote in the Bundestag") == 5
+    assert top_claim(source, "penguins vote in the Bundestag") != 5
+    copy.close()
+    source.close()
+
+
+def test_no_snapshot_when_the_index_is_newer_than_its_watermark_or_missing(tmp_path: Path):
+    with Matcher(index_dir=tmp_path / "bot") as source:
+        source.add_many((claim_id * 10, claim_id, text, "en") for claim_id, text in CLAIMS.items())
+    # As if the bot had committed wording 40 and not yet written the watermark that goes with that commit: the
+    # copy would index 40 again from the database.
+    meta = tmp_path / "bot" / "lexical" / "matcher-meta.json"
+    meta.write_text(json.dumps(json.loads(meta.read_text()) | {"watermark": 30}))
+    assert not snapshot(tmp_path / "bot" / "lexical", tmp_path / "copy" / "lexical", attempts=2)
+    assert not (tmp_path / "copy" / "lexical").exists()
+    assert not snapshot(tmp_path / "nothing", tmp_path / "copy2")
+    meta.write_text(json.dumps({"format": -1, "watermark": 40}))  # another format: not ours to read
+    assert not snapshot(tmp_path / "bot" / "lexical", tmp_path / "copy3")

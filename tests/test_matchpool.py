@@ -7,10 +7,12 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from claims import matchpool
+from claims.demo import load_demo
 from claims.errors import InvalidInput
 from claims.matchpool import MatchPool
 from claims.service import ClaimService, _prepared_query
@@ -28,13 +30,21 @@ TEXTS = (
 )
 
 
-@pytest.fixture
-def pooled(demo: ClaimService) -> Iterator[ClaimService]:
-    """The demo service searching in one worker process, which has built its index."""
-    assert demo.start_match_workers(1)
-    pool = demo.match_pool
-    assert pool is not None and pool.wait_ready(60)
-    yield demo
+@pytest.fixture(params=["in memory", "persisted"])
+def pooled(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path) -> Iterator[ClaimService]:
+    """The demo service searching in one worker process, which has its index: built from the database when the
+    service's index is in memory, a linked copy of it when it is persisted (INDEX_DIR)."""
+    if request.param == "persisted":
+        settings = settings.model_copy(update={"index_dir": tmp_path / "index"})
+    service = ClaimService.from_settings(settings, migrate=False)
+    try:
+        load_demo(service)
+        assert service.start_match_workers(1)
+        pool = service.match_pool
+        assert pool is not None and pool.wait_ready(60)
+        yield service
+    finally:
+        service.close()
 
 
 def _search(pool: MatchPool, text: str) -> list[tuple[int, int, str, float]]:
@@ -176,3 +186,32 @@ def test_no_workers_for_an_in_memory_database() -> None:
         assert not service.start_match_workers(0)
     finally:
         service.close()
+
+
+def test_a_worker_opens_a_linked_copy_of_a_persisted_index(settings: Settings, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    stale = tmp_path / ".index.match-worker-999999999"  # a worker killed before it could remove its copy
+    stale.mkdir()
+    service = ClaimService.from_settings(settings.model_copy(update={"index_dir": index_dir}), migrate=False)
+    try:
+        load_demo(service)
+        service.matcher.save()  # committed: what a copy is made of
+        assert service.start_match_workers(1)
+        pool = service.match_pool
+        assert pool is not None and pool.wait_ready(60)
+        assert not stale.exists()
+        (pid,) = pool.pids
+        copy = tmp_path / f".index.match-worker-{pid}" / "lexical"
+        # Links, not copies: the same files (inodes) as the service's segments.
+        segments = [path for path in (index_dir / "lexical").iterdir() if path.suffix == ".idx"]
+        assert segments
+        for segment in segments:
+            assert (copy / segment.name).stat().st_ino == segment.stat().st_ino
+        for text in TEXTS:
+            _same(_search(pool, text), _local(service, text))
+        # What the service adds after the copy was made is found by the worker (from the database).
+        queued = service.check(text="Giraffes learned to swim across the Rhine", user_id=ALICE, chat_id=ALICE)
+        assert _search(pool, "giraffes learned to swim across the Rhine")[0][0] == queued.queued.id
+    finally:
+        service.close()
+    assert not copy.parent.exists()  # removed by the worker as it stopped

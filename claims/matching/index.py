@@ -412,3 +412,53 @@ def index_in_use(path: Path) -> bool:
         return "LockBusy" in str(exc)
     del writer  # releases the lock
     return False
+
+
+def snapshot(source: Path, target: Path, *, attempts: int = 5) -> bool:
+    """Hard-link a copy of the persisted index at `source` into `target` (a new directory on the same file
+    system), as of one commit and with the statistics that go with it; True when made.
+
+    A match worker opens such a copy instead of indexing every wording again: it is ready at once, its segments
+    are the same files (the same pages in memory as the bot's), and what it adds goes to its own writer. Files
+    are linked, not copied: tantivy never changes a segment file, and replaces its meta.json and ours by a rename,
+    so a link keeps the version it was made from. False (the caller indexes from the database) when the source
+    is not a persisted index of this format, when links cannot be made, or when the bot kept committing while
+    this copied (`attempts` tries): the copy's tantivy commit must not be newer than our meta's watermark, or
+    the wordings in between would be indexed twice.
+    """
+    reason: Exception | str = "the bot kept committing"
+    for _ in range(attempts):
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            before = (source / _META_FILE).read_bytes()
+            meta = json.loads(before)
+            if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+                return False
+            target.mkdir(parents=True)
+            # tantivy's meta.json first, then the files there now: every segment it lists was written before
+            # it, so it is there unless a later commit deleted it (then linking or opening fails: try again).
+            os.link(source / "meta.json", target / "meta.json")
+            for path in source.iterdir():
+                if path.is_file() and path.name not in ("meta.json", _META_FILE) and not _is_lock(path.name):
+                    os.link(path, target / path.name)
+            (target / _META_FILE).write_bytes(before)
+            if (source / _META_FILE).read_bytes() != before:
+                continue  # the bot committed meanwhile
+            searcher = tantivy.Index.open(str(target)).searcher()
+            if searcher.num_docs:
+                newest = searcher.search(
+                    tantivy.Query.all_query(), limit=1, count=False, order_by_field="wording_id"
+                ).hits[0][0]
+                if newest > int(meta.get("watermark", 0)):
+                    continue  # tantivy's commit is newer than the watermark we read
+            return True
+        except (OSError, ValueError) as exc:
+            reason = exc
+    log.info("no copy of the match index at %s (%s); indexing from the database", source, reason)
+    shutil.rmtree(target, ignore_errors=True)
+    return False
+
+
+def _is_lock(name: str) -> bool:
+    """tantivy's lock files (the writer's and the meta's): a copy takes its own."""
+    return name.startswith(".tantivy-") and name.endswith(".lock")
