@@ -107,7 +107,9 @@ def _serve(
         except Exception as exc:
             connection.send(f"could not build the index: {exc!r}")
             return
-        connection.send((_READY, len(matcher)))
+        connection.send(
+            (_READY, len(matcher), "a linked copy of the bot's index" if copy else "the database")
+        )
         while True:
             try:
                 request: Request | None = connection.recv()
@@ -193,6 +195,7 @@ class MatchPool:
         # deadlock the child.
         self._context = multiprocessing.get_context("spawn")
         self._args = (database_url, timeout, config, index_dir)
+        self._index_dir = index_dir
         if index_dir is not None:
             _remove_stale_copies(index_dir)
         self._lock = threading.Condition()
@@ -222,10 +225,11 @@ class MatchPool:
                     return
                 worker.ready = True
                 log.info(
-                    "match worker %s ready: %d wordings indexed in %.1f s",
+                    "match worker %s ready: %d wordings indexed in %.1f s (from %s)",
                     worker.process.pid,
                     message[1],
                     time.monotonic() - worker.started,
+                    message[2],
                 )
                 self._lock.notify_all()
             while True:
@@ -272,6 +276,7 @@ class MatchPool:
             if time.monotonic() - worker.failed_at < RESTART_AFTER or self._closed:
                 return False
             log.info("restarting a match worker")
+            self._discard(worker)
             replacement = self._start()
             replacement.merges_seen = len(self._merges)  # its index is built after them
             self._workers[self._workers.index(worker)] = replacement
@@ -342,4 +347,10 @@ class MatchPool:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
                 worker.process.kill()
-                worker.process.join(timeout=1)
+            self._discard(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        """Wait for a stopped or killed worker to be gone, and remove its copy of the index if it could not."""
+        worker.process.join(timeout=1)
+        if self._index_dir is not None and worker.process.pid is not None:
+            shutil.rmtree(_copy_dir(self._index_dir, worker.process.pid), ignore_errors=True)

@@ -163,6 +163,10 @@ def test_a_worker_that_dies_is_replaced_and_checks_never_fail(
     (new_pid,) = pool.pids
     assert new_pid != pid
     _same(_search(pool, TEXTS[0]), _local(pooled, TEXTS[0]))
+    index_dir = pooled.matcher.index_dir
+    if index_dir is not None:  # the killed worker's copy of the index is removed, the new one's made
+        assert not matchpool._copy_dir(index_dir, pid).exists()
+        assert matchpool._copy_dir(index_dir, new_pid).is_dir()
 
 
 def test_workers_are_stopped_with_the_service(demo: ClaimService) -> None:

@@ -49,17 +49,20 @@ async def api() -> AsyncIterator[BotApiStandIn]:
         yield stand_in
 
 
-# Every test runs twice: the bot matching in its own process, and in a worker process (MATCH_WORKERS).
+# Every test runs twice: the bot matching in its own process with its index in memory, and in a worker process
+# (MATCH_WORKERS) on a linked copy of the bot's persisted index (INDEX_DIR), as a deployment runs it.
 @pytest.fixture(scope="module", params=[0, 1], ids=["matching-in-bot", "match-worker"])
 def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, api: BotApiStandIn) -> dict:
-    database = tmp_path_factory.mktemp("e2e-db") / "claims.sqlite3"
+    directory = tmp_path_factory.mktemp("e2e-db")
+    persisted = {"INDEX_DIR": str(directory / "index")} if request.param else {}
     return bot_env(
         api.base_url,  # type: ignore[attr-defined]
-        f"sqlite:///{database}",
+        f"sqlite:///{directory / 'claims.sqlite3'}",
         BOT_ADMIN_IDS=str(ADMIN.id),
         LOG_LEVEL="DEBUG",
         MATCH_SUGGEST_THRESHOLD=str(SUGGEST_THRESHOLD),
         MATCH_WORKERS=str(request.param),
+        **persisted,
     )
 
 
@@ -75,6 +78,7 @@ async def bot(api: BotApiStandIn, env: dict[str, str], workdir: Path) -> AsyncIt
             timeout=60,
             what=process.tail,
         )
+        assert "(from a linked copy of the bot's index)" in process.log.read_text()
     yield process
     await process.stop()
 
