@@ -1,6 +1,9 @@
 """The Matcher's index: adds, replacements, removals, merges, persistence."""
 
 import json
+import multiprocessing
+import time
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,40 @@ def test_no_snapshot_when_the_index_is_newer_than_its_watermark_or_missing(tmp_p
     assert not snapshot(tmp_path / "nothing", tmp_path / "copy2")
     meta.write_text(json.dumps({"format": -1, "watermark": 40}))  # another format: not ours to read
     assert not snapshot(tmp_path / "bot" / "lexical", tmp_path / "copy3")
+
+
+def _commit_forever(directory: str, started: Event, stop: Event) -> None:
+    """A bot's index in another process, adding and committing one wording at a time (ids 1, 2, 3...)."""
+    with Matcher(index_dir=Path(directory)) as index:
+        wording_id = 0
+        while not stop.is_set():
+            wording_id += 1
+            index.add(
+                wording_id=wording_id, claim_id=wording_id, text=f"claim number {wording_id}", lang="en"
+            )
+            index.save()
+            if wording_id == 5:
+                started.set()
+
+
+def test_snapshots_taken_while_another_process_commits_are_each_one_commit(tmp_path: Path):
+    # Every copy made must hold exactly the wordings up to its watermark: no more (they would be indexed twice)
+    # and no fewer (they would never be).
+    context = multiprocessing.get_context("spawn")
+    started, stop = context.Event(), context.Event()
+    writer = context.Process(target=_commit_forever, args=(str(tmp_path / "bot"), started, stop))
+    writer.start()
+    made: list[int] = []
+    try:
+        assert started.wait(60)
+        for attempt in range(40):
+            target = tmp_path / f"copy-{attempt}"
+            if snapshot(tmp_path / "bot" / "lexical", target / "lexical"):
+                with Matcher(index_dir=target) as copy:
+                    assert len(copy) == copy.watermark
+                    made.append(copy.watermark)
+            time.sleep(0.005)
+    finally:
+        stop.set()
+        writer.join(30)
+    assert len(made) >= 10 and len(set(made)) >= 5  # copies of many different commits
