@@ -2,9 +2,9 @@
 
 One Python process runs one core's worth of Python at most (the GIL), and in the bot more than half of that is
 matching: cleaning a person's text, detecting its language, analysing it, asking the index and re-scoring the
-candidates. `MatchPool` runs that part in `MATCH_WORKERS` processes, each with its own in-memory index of the
-wordings, while the bot's process keeps Telegram, the database and its own index (which it still needs for
-the rare searches made under the queue's lock and as the fallback).
+candidates. `MatchPool` runs that part in `MATCH_WORKERS` processes, each with its own index of the wordings,
+while the bot's process keeps Telegram, the database and its own index (its searches when no worker can take
+one, and the queue's test of whether anything was indexed since a search).
 
 What a worker finds is what the service itself would find:
 - Its index is, when the bot's is persisted (INDEX_DIR), a copy of it made of hard links (`index.snapshot`):

@@ -146,9 +146,10 @@ class ClaimService:
         return cls(Database(settings.database_url, timeout=settings.database_timeout), settings)
 
     def start_match_workers(self, count: int) -> bool:
-        """Search in `count` worker processes from now on (the bot does; see `claims.matchpool`). Each builds
-        its own index from the database in the background; until then this process searches itself. False when
-        not started: none asked for, or a database the workers cannot open (SQLite in memory)."""
+        """Search in `count` worker processes from now on (the bot does; see `claims.matchpool`). Each opens a
+        linked copy of this process's persisted index, or builds its own from the database, in the background;
+        until then this process searches itself. False when not started: none asked for, or a database the
+        workers cannot open (SQLite in memory)."""
         if count <= 0 or self._pool is not None:
             return False
         if self.db.in_memory:
@@ -222,7 +223,8 @@ class ClaimService:
                 raise InvalidInput("empty_text")
             else:
                 query = found[0]
-        hits = found[1] if found is not None else self._hits(query, synced=self._pool is None)
+        # No worker took it: search here (a second request to the pool would most likely fail the same way).
+        hits = found[1] if found is not None else self._local_hits(query, synced=self._pool is None)
         pairs = self._live_claims(hits)
         published = [(hit, claim) for hit, claim in pairs if claim.status == Status.PUBLISHED]
         private = chat_type == "private" and user_id is not None and chat_id is not None
@@ -900,12 +902,17 @@ class ClaimService:
         return self._live_claims(self._hits(query, limit=limit, synced=synced))
 
     def _hits(self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False) -> list[Hit]:
-        """What the index finds for `query` (brought up to date first unless `synced`), best first."""
-        if not synced:
-            self.sync_index()
+        """What the index finds for `query`, best first: a match worker's search when one can take it (it brings
+        its own index up to date), else this process's."""
         limit = max(limit, SEARCH_DEPTH)
         found = self._pool.search(query=query, limit=limit) if self._pool is not None else None
-        return found[1] if found is not None else self.matcher.search(query, limit=limit)
+        return found[1] if found is not None else self._local_hits(query, limit=limit, synced=synced)
+
+    def _local_hits(self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False) -> list[Hit]:
+        """What this process's index finds for `query` (brought up to date first unless `synced`), best first."""
+        if not synced:
+            self.sync_index()
+        return self.matcher.search(query, limit=max(limit, SEARCH_DEPTH))
 
     def _live_claims(self, hits: list[Hit]) -> list[tuple[Hit, ClaimRow]]:
         """Hits paired with the claims they stand for now (merges followed), best first, one per claim."""

@@ -44,8 +44,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=20, ge=1)
     # Two: the work is mostly Python holding the GIL, and more threads only contend for it (benchmarks/README.md).
     db_threads: int = Field(default=2, ge=1, le=64)
-    # Processes that search for the bot (claims/matchpool.py), each with its own copy of the index: more checks
-    # per second on a machine with cores to spare, at the cost of the index's memory once more per worker.
+    # Processes that search for the bot (claims/matchpool.py), each with its own copy of the index (hard-linked
+    # from INDEX_DIR when set, else in memory): more checks per second on a machine with cores to spare.
     match_workers: int = Field(default=0, ge=0, le=32)
     log_level: str = "INFO"
     # HTTP client libraries and the scheduler: quiet by default (a line per poll); the token is redacted either way.
