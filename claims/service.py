@@ -198,14 +198,17 @@ class ClaimService:
         chat_type: str = "private",
         lang_hint: str | None = None,
         queue: bool = True,
+        person: PersonView | None = None,
     ) -> CheckResult:
-        """Match a text someone sent: answer, suggest, or queue it for reviewers (and log it in every case)."""
+        """Match a text someone sent: answer, suggest, or queue it for reviewers (and log it in every case).
+        `person`: the sender as the caller read them for this very request (the bot's guard reads everyone
+        before any handler runs), so the row is not read a second time; else it is read here."""
         raw = self._validated(text)
         found = None
         if self._pool is None:
             query = self._query(raw, lang_hint)
         if user_id is not None:
-            self._refuse_banned(user_id)
+            self._refuse_banned(user_id, person)
         if self._pool is None:
             self.sync_index()
         # Read after this check's own sync (else whatever that sync added would make the queue search again) and
@@ -276,9 +279,12 @@ class ClaimService:
 
         return self._queue(raw, query, user_id, chat_id, chat_type, searched=(version, hits))
 
-    def queue_submission(self, *, submission_id: int, user_id: int) -> CheckResult:
-        """Queue the text of an earlier submission ("not what I meant", "none of these") for reviewers."""
-        self._refuse_banned(user_id)
+    def queue_submission(
+        self, *, submission_id: int, user_id: int, person: PersonView | None = None
+    ) -> CheckResult:
+        """Queue the text of an earlier submission ("not what I meant", "none of these") for reviewers.
+        `person`: as for `check`."""
+        self._refuse_banned(user_id, person)
         with self.db.read() as session:
             sub = session.get(Submission, submission_id) if _row_id(submission_id) else None
             if sub is None or sub.user_id != user_id:
@@ -298,9 +304,12 @@ class ClaimService:
         query = _prepared_query(raw, lang_hint=lang)
         return self._queue(raw, query, user_id, chat_id, chat_type, submission_id=submission_id)
 
-    def choose_suggestion(self, *, submission_id: int, claim_id: int, user_id: int) -> ClaimView:
-        """Someone picked one of the offered claims: count the ask there and show it."""
-        self._refuse_banned(user_id)
+    def choose_suggestion(
+        self, *, submission_id: int, claim_id: int, user_id: int, person: PersonView | None = None
+    ) -> ClaimView:
+        """Someone picked one of the offered claims: count the ask there and show it. `person`: as for
+        `check`."""
+        self._refuse_banned(user_id, person)
         now = utcnow()
         with self.db.write() as session:
             sub = session.get(Submission, submission_id) if _row_id(submission_id) else None
@@ -881,8 +890,10 @@ class ClaimService:
             raise InvalidInput("empty_text")
         return query
 
-    def _refuse_banned(self, user_id: int) -> None:
-        if self.is_banned(user_id):
+    def _refuse_banned(self, user_id: int, person: PersonView | None = None) -> None:
+        """Banned unless `person` (read by the caller for this request) or the row read now says otherwise."""
+        known = person if person is not None and person.user_id == user_id else None
+        if (known or self.person(user_id)).banned:
             raise Banned("banned", user_id=user_id)
 
     def _require(self, actor_id: int | None, role: Role) -> Role:

@@ -6,7 +6,7 @@ import pytest
 
 from claims.errors import InvalidInput, NotFound
 from claims.service import Banned, ClaimService
-from claims.views import Outcome, Status
+from claims.views import Outcome, PersonView, Role, Status
 from tests.conftest import ADMIN_ID
 
 ALICE, BOB = 11, 12
@@ -101,6 +101,36 @@ def test_banned_person_is_refused_and_adds_no_demand(demo: ClaimService) -> None
     demo.ban(actor_id=ADMIN_ID, user_id=ALICE)
     with pytest.raises(Banned):
         demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    assert demo.log() == []
+
+
+def _view(user_id: int, *, banned: bool) -> PersonView:
+    return PersonView(
+        user_id=user_id, role=Role.USER, banned=banned, language=None, granted_by=None, granted_at=None
+    )
+
+
+def test_a_check_refuses_whom_the_caller_read_as_banned(demo: ClaimService) -> None:
+    # The row says Alice may ask; the caller's read of her for this request says banned: that read is used.
+    with pytest.raises(Banned):
+        demo.check(
+            text="Putin and Kim Jong-un met in Moscow",
+            user_id=ALICE,
+            chat_id=ALICE,
+            person=_view(ALICE, banned=True),
+        )
+    assert demo.log() == []
+
+
+def test_a_check_reads_the_person_when_the_callers_view_is_of_someone_else(demo: ClaimService) -> None:
+    demo.ban(actor_id=ADMIN_ID, user_id=ALICE)
+    with pytest.raises(Banned):
+        demo.check(
+            text="Putin and Kim Jong-un met in Moscow",
+            user_id=ALICE,
+            chat_id=ALICE,
+            person=_view(BOB, banned=False),
+        )
     assert demo.log() == []
 
 
