@@ -73,10 +73,10 @@ _PERSON = core_select(
     Person.role, Person.banned, Person.language, Person.granted_by, Person.granted_at
 ).where(col(Person.user_id) == bindparam("user_id"))
 _CLAIM_TABLE, _SUBSCRIPTION_TABLE = Claim.__table__, Subscription.__table__
+_WORDING_TABLE, _SUBMISSION_TABLE = Wording.__table__, Submission.__table__
 # What a claim's view needs (not its appearances: a JSON column decoded for nothing on every candidate).
-_CLAIMS = core_select(
-    *(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
-).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+_VIEWED = tuple(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
+_CLAIMS = core_select(*_VIEWED).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
 _ASKED_AT = bindparam("asked_at", type_=_CLAIM_TABLE.c.last_asked_at.type)
 # One UPDATE, so concurrent asks on PostgreSQL never lose a count.
 _ADD_ASK = (
@@ -88,7 +88,35 @@ _ADD_ASK = (
         last_asked_at=_ASKED_AT,
     )
 )
-_RECORD = insert(Submission.__table__).returning(Submission.__table__.c.id)
+_TAKE_ASK = (
+    update(_CLAIM_TABLE)
+    .where(_CLAIM_TABLE.c.id == bindparam("claim"), _CLAIM_TABLE.c.ask_count > 0)
+    .values(ask_count=_CLAIM_TABLE.c.ask_count - 1)
+)
+_RECORD = insert(_SUBMISSION_TABLE).returning(_SUBMISSION_TABLE.c.id)
+# The queue's statements (one transaction per queued text, under the queue's lock): Core on the session's
+# connection, each claim row read back by the statement that writes it (RETURNING), not by a SELECT after it.
+_PENDING_BY_FINGERPRINT = (
+    core_select(*_VIEWED)
+    .join(_WORDING_TABLE, _WORDING_TABLE.c.claim_id == _CLAIM_TABLE.c.id)
+    .where(
+        _WORDING_TABLE.c.fingerprint == bindparam("key"),
+        _CLAIM_TABLE.c.status.in_((Status.PENDING, Status.REJECTED, Status.MERGED)),
+    )
+    .order_by(_CLAIM_TABLE.c.id)
+    .limit(1)
+)
+_CLAIM_BY_ID = core_select(*_VIEWED).where(_CLAIM_TABLE.c.id == bindparam("claim"))
+_CLAIM_BY_ID_LOCKED = _CLAIM_BY_ID.with_for_update()
+_ADD_ASK_RETURNING = _ADD_ASK.returning(*_VIEWED)
+_NEW_CLAIM = insert(_CLAIM_TABLE).returning(*_VIEWED)
+_NEW_WORDING = insert(_WORDING_TABLE)
+_SUBMISSION_CLAIM = core_select(_SUBMISSION_TABLE.c.claim_id).where(_SUBMISSION_TABLE.c.id == bindparam("id"))
+_REQUEUE = (
+    update(_SUBMISSION_TABLE)
+    .where(_SUBMISSION_TABLE.c.id == bindparam("submission"))
+    .values(outcome=bindparam("new_outcome"), claim_id=bindparam("claim"), score=bindparam("new_score"))
+)
 # Where the write helpers run their statements: a session, or its connection when no ORM object is in play
 # (the check's own writes: the ORM's bulk-update bookkeeping costs more than the statements there).
 Executor = Session | Connection
@@ -975,53 +1003,61 @@ class ClaimService:
                 if c.status in (Status.PENDING, Status.REJECTED) and h.tier == Tier.ANSWER
             ]
             with self.db.write() as session:
+                connection = session.connection()
                 if not self.db.sqlite:
-                    session.exec(text("SELECT pg_advisory_xact_lock(:key)"), params={"key": QUEUE_LOCK_KEY})
-                claim = self._pending_by_fingerprint(session, key)
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
+                claim: ClaimRow | None = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first()
+                # On SQLite, what this transaction read is current (it holds the write lock): the row the
+                # fingerprint found is the live claim unless it was merged. Anything else is read again here,
+                # locked (PostgreSQL), merges followed (merged since we looked: count on its target).
+                current = claim is not None and self.db.sqlite and claim.merged_into_id is None
                 score = 1.0 if claim else None
                 if claim is None and similar:
-                    hit, found = similar[0]
-                    claim, score = session.get(Claim, found.id), hit.score
+                    hit, claim = similar[0]
+                    score = hit.score
                 new = claim is None
-                if claim is None:
-                    claim = Claim(text=query.text, lang=query.lang, status=Status.PENDING)
-                    session.add(claim)
-                    session.flush()
-                    session.add(
-                        Wording(
-                            claim_id=claim.id,
-                            text=query.text,
-                            lang=query.lang,
-                            kind=WordingKind.USER,
-                            fingerprint=key,
-                            created_by=user_id,
-                        )
-                    )
-                    score = 1.0
-                else:
-                    claim = self._live(session, claim.id)  # merged since we looked: count on its target
                 earlier = (
-                    session.exec(select(Submission.claim_id).where(col(Submission.id) == submission_id)).one()
+                    connection.execute(_SUBMISSION_CLAIM, {"id": submission_id}).scalar_one()
                     if submission_id is not None
                     else None
                 )
-                self._move_ask(session, earlier, claim.id, now)
+                if claim is None:
+                    claim = self._new_claim(connection, query, key, user_id, now)  # its ask counted
+                    if earlier is not None:
+                        connection.execute(_TAKE_ASK, {"claim": earlier})
+                    score = 1.0
+                else:
+                    if not current:
+                        claim = self._live_row(connection, claim.id)
+                    claim = self._move_ask(connection, earlier, claim.id, now) or claim
                 subscribed = (
                     private
                     and claim.status == Status.PENDING
-                    and self._subscribe(session, user_id, chat_id, claim.id)
+                    and self._subscribe(connection, user_id, chat_id, claim.id)
                 )
                 if submission_id is None:
                     submission_id = self._record(
-                        session, raw, query, user_id, chat_id, chat_type, Outcome.QUEUED, claim.id, score, now
+                        connection,
+                        raw,
+                        query,
+                        user_id,
+                        chat_id,
+                        chat_type,
+                        Outcome.QUEUED,
+                        claim.id,
+                        score,
+                        now,
                     )
                 else:
-                    session.exec(
-                        update(Submission)
-                        .where(col(Submission.id) == submission_id)
-                        .values(outcome=Outcome.QUEUED, claim_id=claim.id, score=score)
+                    connection.execute(
+                        _REQUEUE,
+                        {
+                            "submission": submission_id,
+                            "new_outcome": Outcome.QUEUED,
+                            "claim": claim.id,
+                            "new_score": score,
+                        },
                     )
-                session.refresh(claim)
                 view = claim_view(session, claim)
             if new:
                 self.sync_index()
@@ -1035,18 +1071,49 @@ class ClaimService:
             subscribed=subscribed,
         )
 
-    def _pending_by_fingerprint(self, session: Session, key: str) -> Claim | None:
-        row = session.exec(
-            select(Claim)
-            .join(Wording, col(Wording.claim_id) == col(Claim.id))
-            .where(
-                col(Wording.fingerprint) == key,
-                col(Claim.status).in_((Status.PENDING, Status.REJECTED, Status.MERGED)),
-            )
-            .order_by(col(Claim.id))
-            .limit(1)
-        ).first()
-        return self._resolve(session, row.id) if row else None
+    @staticmethod
+    def _new_claim(connection: Connection, query: Query, key: str, user_id: int | None, now: datetime) -> Row:
+        """A new pending claim for a queued text (its first ask counted), with that text as its first wording."""
+        claim = connection.execute(
+            _NEW_CLAIM,
+            {
+                "text": query.text,
+                "lang": query.lang,
+                "status": Status.PENDING,
+                "ask_count": 1,
+                "first_asked_at": now,
+                "last_asked_at": now,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+                "appearances": [],
+                "version": 1,
+            },
+        ).one()
+        connection.execute(
+            _NEW_WORDING,
+            {
+                "claim_id": claim.id,
+                "text": query.text,
+                "lang": query.lang,
+                "kind": WordingKind.USER,
+                "fingerprint": key,
+                "created_at": utcnow(),
+                "created_by": user_id,
+            },
+        )
+        return claim
+
+    @staticmethod
+    def _live_row(connection: Connection, claim_id: int) -> Row:
+        """`_live` as a Core row: the claim `claim_id` stands for now, merges followed, each row locked."""
+        for _ in range(33):
+            row = connection.execute(_CLAIM_BY_ID_LOCKED, {"claim": claim_id}).first()
+            if row is None:
+                raise NotFound("no such claim", claim_id=claim_id)
+            if row.merged_into_id is None:
+                break
+            claim_id = row.merged_into_id
+        return row
 
     def _get(self, session: Session, claim_id: int, *, lock: bool = False) -> Claim:
         """A claim by id; `lock` holds its row until commit (PostgreSQL; SQLite's write lock already covers it)
@@ -1077,17 +1144,16 @@ class ClaimService:
             claim = self._get(session, claim.merged_into_id, lock=True)
         return claim
 
-    def _move_ask(self, session: Session, from_id: int | None, to_id: int, now: datetime) -> None:
-        """One submission's ask counts on `to_id` now, and no longer on the claim it counted on before."""
+    @staticmethod
+    def _move_ask(session: Executor, from_id: int | None, to_id: int, now: datetime) -> Row | None:
+        """One submission's ask counts on `to_id` now, and no longer on the claim it counted on before. Returns
+        `to_id`'s row as it is after (None when the ask counted there already). Core statements: a claim object
+        loaded in the same session is not updated (read it afresh)."""
         if from_id == to_id:
-            return
+            return None
         if from_id is not None:
-            session.exec(
-                update(Claim)
-                .where(col(Claim.id) == from_id, col(Claim.ask_count) > 0)
-                .values(ask_count=col(Claim.ask_count) - 1)
-            )
-        self._add_ask(session, to_id, now)
+            session.execute(_TAKE_ASK, {"claim": from_id})
+        return session.execute(_ADD_ASK_RETURNING, {"claim": to_id, "asked_at": now}).one()
 
     @staticmethod
     def _current_verdict(session: Session, claim_id: int) -> Verdict | None:

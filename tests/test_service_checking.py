@@ -7,9 +7,10 @@ import pytest
 from claims.errors import InvalidInput, NotFound
 from claims.service import Banned, ClaimService
 from claims.views import Outcome, PersonView, Role, Status
+from tests import tables
 from tests.conftest import ADMIN_ID
 
-ALICE, BOB = 11, 12
+ALICE, BOB, CAROL = 11, 12, 13
 
 
 def test_exact_wording_is_answered_with_its_verdict_and_source(demo: ClaimService) -> None:
@@ -52,6 +53,47 @@ def test_unknown_claim_is_queued_and_a_repeat_adds_demand(demo: ClaimService) ->
     assert first.queued.id == again.queued.id
     assert demo.get_claim(first.queued.id).ask_count == 2
     assert demo.get_claim(first.queued.id).status == Status.PENDING
+
+
+def test_a_new_claim_from_a_queued_text_is_stored_whole(demo: ClaimService, database_url: str) -> None:
+    text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
+    result = demo.check(text=text, user_id=ALICE, chat_id=ALICE)
+    dump = tables.dump(database_url)
+    claim = next(row for row in dump["claim"] if row["id"] == result.queued.id)
+    (wording,) = (row for row in dump["wording"] if row["claim_id"] == claim["id"])
+    (logged,) = dump["submission"]
+    assert (claim["text"], claim["lang"], claim["status"]) == (result.text, "fr", Status.PENDING)
+    assert (claim["ask_count"], claim["version"], claim["merged_into_id"]) == (1, 1, None)
+    assert claim["first_asked_at"] == claim["last_asked_at"] == logged["created_at"]
+    assert claim["created_at"] is not None and claim["updated_at"] is not None
+    assert claim["appearances"] in ([], "[]")
+    assert (wording["text"], wording["lang"], wording["kind"], wording["created_by"]) == (
+        result.text,
+        "fr",
+        "user",
+        ALICE,
+    )
+    assert (logged["outcome"], logged["claim_id"], logged["score"]) == (Outcome.QUEUED, claim["id"], 1.0)
+    assert result.queued.ask_count == 1 and result.subscribed
+    assert [row["claim_id"] for row in dump["subscription"]] == [claim["id"]]
+
+
+def test_a_text_whose_claim_was_merged_away_counts_on_the_claim_it_was_merged_into(
+    demo: ClaimService,
+) -> None:
+    text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
+    merged = demo.check(text=text, user_id=ALICE, chat_id=ALICE).queued.id
+    into = demo.check(
+        text="Des ours polaires gardent la frontière nord-coréenne la nuit", user_id=BOB, chat_id=BOB
+    ).queued.id
+    # The target says it too, so the merged claim keeps its wording and the fingerprint still finds it first.
+    demo.add_wording(actor_id=ADMIN_ID, claim_id=into, text=text)
+    demo.merge(actor_id=ADMIN_ID, from_id=merged, into_id=into)
+    again = demo.check(text=text, user_id=CAROL, chat_id=CAROL)
+    assert again.outcome == Outcome.QUEUED and not again.new_claim
+    assert again.queued.id == into and again.queued.ask_count == 3 and again.subscribed
+    assert demo.log()[0].claim_id == into
+    assert demo.get_claim(merged).id == into and demo.get_claim(into).ask_count == 3
 
 
 def test_every_submission_is_logged_with_its_outcome(demo: ClaimService) -> None:
