@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, text, update
 from sqlalchemy import select as core_select
@@ -305,7 +306,9 @@ class ClaimService:
                 outcome=outcome, text=query.text, lang=query.lang, submission_id=sub, suggestions=suggestions
             )
 
-        return self._queue(raw, query, user_id, chat_id, chat_type, searched=(version, hits))
+        return self._queue(
+            raw, query, user_id, chat_id, chat_type, searched=_Searched(version, hits, bool(_similar(pairs)))
+        )
 
     def queue_submission(
         self, *, submission_id: int, user_id: int, person: PersonView | None = None
@@ -982,10 +985,10 @@ class ClaimService:
         chat_id: int | None,
         chat_type: str,
         submission_id: int | None = None,
-        searched: tuple[int, list[Hit]] | None = None,
+        searched: _Searched | None = None,
     ) -> CheckResult:
-        """Count the text on the pending claim it repeats, or open a new pending claim for it. `searched`: the
-        index version and hits of a search for `query` made just before (reused if the index is unchanged)."""
+        """Count the text on the pending claim it repeats, or open a new pending claim for it. `searched`: a
+        search for `query` made just before (reused if the index is unchanged since)."""
         key = fingerprint(query.text)
         now = utcnow()
         private = chat_type == "private" and user_id is not None and chat_id is not None
@@ -993,15 +996,13 @@ class ClaimService:
         # (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): 15 identical texts make one claim.
         with self._queue_lock:
             self.sync_index()
-            if searched is not None and searched[0] == self._index_version:
-                hits = searched[1]
+            if searched is not None and searched.version == self._index_version:
+                # The same hits, their claims read again: a claim may have been published or rejected since.
+                # None becomes pending or rejected without a change to the index (a new claim has a new
+                # wording, a merge bumps the version), so when none was similar then, none is now.
+                similar = _similar(self._live_claims(searched.hits)) if searched.similar else []
             else:
-                hits = self._hits(query, synced=True)
-            similar = [
-                (h, c)
-                for h, c in self._live_claims(hits)
-                if c.status in (Status.PENDING, Status.REJECTED) and h.tier == Tier.ANSWER
-            ]
+                similar = _similar(self._candidates(query, synced=True))
             with self.db.write() as session:
                 connection = session.connection()
                 if not self.db.sqlite:
@@ -1321,6 +1322,22 @@ class ClaimService:
                 detail={"before": before, "after": {"role": row.role, "banned": row.banned}},
             )
         return self.person(user_id)
+
+
+class _Searched(NamedTuple):
+    """A check's search, handed to the queue: the index version it was made at, its hits, and whether any of
+    their claims was then one a queued text would count on (`_similar`)."""
+
+    version: int
+    hits: list[Hit]
+    similar: bool
+
+
+def _similar(pairs: list[tuple[Hit, ClaimRow]]) -> list[tuple[Hit, ClaimRow]]:
+    """The claims a queued text counts on instead of opening a new one: pending or rejected, confidently matched."""
+    return [
+        (h, c) for h, c in pairs if c.status in (Status.PENDING, Status.REJECTED) and h.tier == Tier.ANSWER
+    ]
 
 
 def _row_id(value: object) -> bool:

@@ -96,6 +96,17 @@ def test_a_text_whose_claim_was_merged_away_counts_on_the_claim_it_was_merged_in
     assert demo.get_claim(merged).id == into and demo.get_claim(into).ask_count == 3
 
 
+def test_a_reworded_repeat_counts_on_the_pending_claim_it_matches(demo: ClaimService) -> None:
+    first = demo.check(
+        text="Les pingouins de Sibérie votent aux élections russes depuis 2019", user_id=ALICE, chat_id=ALICE
+    )
+    again = demo.check(
+        text="Depuis 2019 les pingouins de Sibérie votent aux élections russes", user_id=BOB, chat_id=BOB
+    )
+    assert again.outcome == Outcome.QUEUED and not again.new_claim
+    assert again.queued.id == first.queued.id and again.queued.ask_count == 2
+
+
 def test_every_submission_is_logged_with_its_outcome(demo: ClaimService) -> None:
     demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
     demo.check(text="Zebras have been elected to the Bundestag in a landslide", user_id=BOB, chat_id=BOB)
