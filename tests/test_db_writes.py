@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from claims.db import Database, upgrade
 from claims.errors import DatabaseUnavailable
@@ -93,3 +93,29 @@ def test_a_hot_path_read_holds_no_transaction_on_postgresql(postgres_url: str) -
             )
     finally:
         db.dispose()
+
+
+def test_a_hot_path_read_sends_no_begin_on_sqlite(database: Database) -> None:
+    _add_person(database, 7)
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement.split()[0].upper())
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        with database.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() == 1
+            # No transaction is open in SQLite after the statement: a writer is not held up by this reader.
+            assert connection.connection.dbapi_connection.in_transaction is False
+        assert sent == ["SELECT"]
+        sent.clear()
+        with database.read() as session:  # several reads that must agree still share one transaction
+            session.exec(text("SELECT count(*) FROM person")).one()
+            assert session.connection().connection.dbapi_connection.in_transaction is True
+        assert sent == ["BEGIN", "SELECT"]
+        sent.clear()
+        _add_person(database, 8)  # and writes still take the write lock up front
+        assert sent == ["BEGIN", "INSERT"]
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
