@@ -78,8 +78,13 @@ _WORDING_TABLE, _SUBMISSION_TABLE = Wording.__table__, Submission.__table__
 # What a claim's view needs (not its appearances: a JSON column decoded for nothing on every candidate).
 _VIEWED = tuple(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
 _CLAIMS = core_select(*_VIEWED).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+# What choosing among a search's claims needs: of up to 20 claims, one or a few are shown (and read whole then);
+# the rest cost their timestamps' decoding for nothing.
+_LIVE = core_select(_CLAIM_TABLE.c.id, _CLAIM_TABLE.c.status, _CLAIM_TABLE.c.merged_into_id).where(
+    _CLAIM_TABLE.c.id.in_(bindparam("ids", expanding=True))
+)
 _ASKED_AT = bindparam("asked_at", type_=_CLAIM_TABLE.c.last_asked_at.type)
-# One UPDATE, so concurrent asks on PostgreSQL never lose a count.
+# One UPDATE, so concurrent asks on PostgreSQL never lose a count; it returns the claim's row as it is after.
 _ADD_ASK = (
     update(_CLAIM_TABLE)
     .where(_CLAIM_TABLE.c.id == bindparam("claim"))
@@ -88,6 +93,7 @@ _ADD_ASK = (
         first_asked_at=func.coalesce(_CLAIM_TABLE.c.first_asked_at, _ASKED_AT),
         last_asked_at=_ASKED_AT,
     )
+    .returning(*_VIEWED)
 )
 _TAKE_ASK = (
     update(_CLAIM_TABLE)
@@ -109,7 +115,6 @@ _PENDING_BY_FINGERPRINT = (
 )
 _CLAIM_BY_ID = core_select(*_VIEWED).where(_CLAIM_TABLE.c.id == bindparam("claim"))
 _CLAIM_BY_ID_LOCKED = _CLAIM_BY_ID.with_for_update()
-_ADD_ASK_RETURNING = _ADD_ASK.returning(*_VIEWED)
 _NEW_CLAIM = insert(_CLAIM_TABLE).returning(*_VIEWED)
 _NEW_WORDING = insert(_WORDING_TABLE)
 _SUBMISSION_CLAIM = core_select(_SUBMISSION_TABLE.c.claim_id).where(_SUBMISSION_TABLE.c.id == bindparam("id"))
@@ -266,7 +271,7 @@ class ClaimService:
             hit, claim = published[0]
             with self.db.write() as session:
                 connection = session.connection()
-                self._add_ask(connection, claim.id, now)
+                asked = self._add_ask(connection, claim.id, now)
                 subscribed = private and self._subscribe(connection, user_id, chat_id, claim.id)
                 sub = self._record(
                     connection,
@@ -280,7 +285,7 @@ class ClaimService:
                     hit.score,
                     now,
                 )
-                view = claim_view(session, connection.execute(_CLAIMS, {"ids": [claim.id]}).one())
+                view = claim_view(session, asked)
             return CheckResult(
                 outcome=Outcome.ANSWERED,
                 text=query.text,
@@ -298,7 +303,7 @@ class ClaimService:
                 sub = self._record(
                     session.connection(), raw, query, user_id, chat_id, chat_type, outcome, None, best, now
                 )
-                views = claim_views(session, [claim for _, claim in offered])
+                views = _claim_views(session, [claim for _, claim in offered])
             suggestions = tuple(
                 Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, offered, strict=True)
             )
@@ -366,7 +371,7 @@ class ClaimService:
         ]
         pairs = pairs[:limit]
         with self.db.read() as session:
-            views = claim_views(session, [c for _, c in pairs])
+            views = _claim_views(session, [c for _, c in pairs])
         return [Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, pairs, strict=True)]
 
     def match(
@@ -379,7 +384,7 @@ class ClaimService:
         self.sync_index()
         pairs = self._candidates(query, limit=max(limit, 1), synced=True)[:limit]
         with self.db.read() as session:
-            views = claim_views(session, [c for _, c in pairs])
+            views = _claim_views(session, [c for _, c in pairs])
         return query, [Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, pairs, strict=True)]
 
     def get_claim(self, claim_id: int) -> ClaimView:
@@ -957,11 +962,12 @@ class ClaimService:
         return self.matcher.search(query, limit=max(limit, SEARCH_DEPTH))
 
     def _live_claims(self, hits: list[Hit]) -> list[tuple[Hit, ClaimRow]]:
-        """Hits paired with the claims they stand for now (merges followed), best first, one per claim."""
+        """Hits paired with the claims they stand for now (merges followed), best first, one per claim. The
+        claims' id and status only: `_claim_views` reads the ones shown whole."""
         if not hits:
             return []
         with self.db.connect() as connection:
-            rows = {r.id: r for r in connection.execute(_CLAIMS, {"ids": sorted({h.claim_id for h in hits})})}
+            rows = {r.id: r for r in connection.execute(_LIVE, {"ids": sorted({h.claim_id for h in hits})})}
         pairs: list[tuple[Hit, ClaimRow]] = []
         seen: set[int] = set()
         for hit in hits:
@@ -1145,8 +1151,7 @@ class ClaimService:
             claim = self._get(session, claim.merged_into_id, lock=True)
         return claim
 
-    @staticmethod
-    def _move_ask(session: Executor, from_id: int | None, to_id: int, now: datetime) -> Row | None:
+    def _move_ask(self, session: Executor, from_id: int | None, to_id: int, now: datetime) -> Row | None:
         """One submission's ask counts on `to_id` now, and no longer on the claim it counted on before. Returns
         `to_id`'s row as it is after (None when the ask counted there already). Core statements: a claim object
         loaded in the same session is not updated (read it afresh)."""
@@ -1154,7 +1159,7 @@ class ClaimService:
             return None
         if from_id is not None:
             session.execute(_TAKE_ASK, {"claim": from_id})
-        return session.execute(_ADD_ASK_RETURNING, {"claim": to_id, "asked_at": now}).one()
+        return self._add_ask(session, to_id, now)
 
     @staticmethod
     def _current_verdict(session: Session, claim_id: int) -> Verdict | None:
@@ -1163,9 +1168,10 @@ class ClaimService:
         ).first()
 
     @staticmethod
-    def _add_ask(session: Executor, claim_id: int, now: datetime) -> None:
-        # A Core statement built once: a claim object loaded in the same session is not updated (read it afresh).
-        session.execute(_ADD_ASK, {"claim": claim_id, "asked_at": now})
+    def _add_ask(session: Executor, claim_id: int, now: datetime) -> Row:
+        """Count one more ask on the claim; its row as it is after. A Core statement built once: a claim object
+        loaded in the same session is not updated (read it afresh)."""
+        return session.execute(_ADD_ASK, {"claim": claim_id, "asked_at": now}).one()
 
     def _subscribe(self, session: Executor, user_id: int, chat_id: int, claim_id: int) -> bool:
         session.execute(
@@ -1322,6 +1328,14 @@ class ClaimService:
                 detail={"before": before, "after": {"role": row.role, "banned": row.banned}},
             )
         return self.person(user_id)
+
+
+def _claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
+    """Views of claims chosen from `_live_claims`' pairs, each read whole now, in the given order."""
+    if not claims:
+        return []
+    rows = {r.id: r for r in session.connection().execute(_CLAIMS, {"ids": [c.id for c in claims]})}
+    return claim_views(session, [rows[c.id] for c in claims])
 
 
 class _Searched(NamedTuple):

@@ -41,6 +41,23 @@ def test_answer_counts_an_ask_and_subscribes_the_asker(demo: ClaimService) -> No
     assert result.subscribed is True
 
 
+def test_the_answer_shows_the_claim_as_it_is_with_this_ask_counted(demo: ClaimService) -> None:
+    first = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    again = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=BOB, chat_id=BOB)
+    assert again.answer.claim == demo.get_claim(first.answer.claim.id)
+    assert (first.answer.claim.ask_count, again.answer.claim.ask_count) == (1, 2)
+    assert again.answer.claim.first_asked_at == first.answer.claim.last_asked_at
+    assert again.answer.claim.last_asked_at > first.answer.claim.last_asked_at
+
+
+def test_suggestions_show_whole_claims_with_their_verdicts(demo: ClaimService) -> None:
+    result = demo.check(text="North Korean cosmonaut", user_id=ALICE, chat_id=ALICE)
+    assert result.outcome == Outcome.SUGGESTED and result.suggestions
+    for suggestion in result.suggestions:
+        assert suggestion.claim == demo.get_claim(suggestion.claim.id)
+        assert suggestion.claim.verdict is not None and suggestion.claim.text
+
+
 def test_unknown_claim_is_queued_and_a_repeat_adds_demand(demo: ClaimService) -> None:
     first = demo.check(
         text="Les pingouins de Sibérie votent aux élections russes depuis 2019", user_id=ALICE, chat_id=ALICE
