@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, bindparam, func
+from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -75,12 +75,12 @@ def _verdict_view(v: Verdict | Row, sources: tuple[SourceView, ...]) -> VerdictV
     )
 
 
-def _verdicts_of(session: Session, claim_ids: list[int]) -> dict[int, list[VerdictView]]:
+def _verdicts_of(connection: Connection, claim_ids: list[int]) -> dict[int, list[VerdictView]]:
     """Each claim's verdicts (oldest first) with their sources, read in one statement."""
     if len(claim_ids) == 1:
-        rows = session.connection().execute(_VERDICTS_OF_CLAIM, {"claim": claim_ids[0]})
+        rows = connection.execute(_VERDICTS_OF_CLAIM, {"claim": claim_ids[0]})
     else:
-        rows = session.connection().execute(_VERDICTS_OF_CLAIMS, {"ids": claim_ids})
+        rows = connection.execute(_VERDICTS_OF_CLAIMS, {"ids": claim_ids})
     grouped: dict[int, list[tuple[Row, list[SourceView]]]] = defaultdict(list)
     last: tuple[Row, list[SourceView]] | None = None
     for row in rows:
@@ -97,27 +97,31 @@ def _verdicts_of(session: Session, claim_ids: list[int]) -> dict[int, list[Verdi
     }
 
 
-def claim_views(session: Session, claims: Sequence[Claim], *, details: bool = False) -> list[ClaimView]:
-    """Views of claims with their current verdict; `details` adds wordings, history and subscriber counts."""
+def claim_views(
+    reader: Session | Connection, claims: Sequence[Claim | Row], *, details: bool = False
+) -> list[ClaimView]:
+    """Views of claims (models or rows) with their current verdict; `details` adds wordings, history and
+    subscriber counts. `reader`: a session, or a connection (a write made of Core statements has no session)."""
+    connection = reader.connection() if isinstance(reader, Session) else reader
     ids = [c.id for c in claims if c.id is not None]
     history: dict[int, list[VerdictView]] = {}
     wordings: dict[int, list[WordingView]] = defaultdict(list)
     subscribers: dict[int, int] = {}
     if ids:
-        history = _verdicts_of(session, ids)
+        history = _verdicts_of(connection, ids)
         if details:
-            for w in session.exec(
-                select(Wording).where(col(Wording.claim_id).in_(ids)).order_by(col(Wording.id))
+            for w in connection.execute(
+                core_select(Wording.__table__).where(col(Wording.claim_id).in_(ids)).order_by(col(Wording.id))
             ):
                 wordings[w.claim_id].append(
                     WordingView(id=w.id or 0, text=w.text, lang=w.lang, kind=WordingKind(w.kind))
                 )
-            counts = session.exec(
-                select(Subscription.claim_id, func.count())
+            counts = connection.execute(
+                core_select(Subscription.claim_id, func.count())
                 .where(col(Subscription.claim_id).in_(ids), col(Subscription.active).is_(True))
                 .group_by(col(Subscription.claim_id))
             )
-            subscribers = dict(counts.all())
+            subscribers = {claim_id: count for claim_id, count in counts}
     views = []
     for c in claims:
         past = history.get(c.id or 0, [])
@@ -143,9 +147,9 @@ def claim_views(session: Session, claims: Sequence[Claim], *, details: bool = Fa
     return views
 
 
-def claim_view(session: Session, claim: Claim, *, details: bool = False) -> ClaimView:
+def claim_view(reader: Session | Connection, claim: Claim | Row, *, details: bool = False) -> ClaimView:
     """The view of one claim."""
-    return claim_views(session, [claim], details=details)[0]
+    return claim_views(reader, [claim], details=details)[0]
 
 
 def submission_views(session: Session, rows: Iterable[Submission]) -> list[SubmissionView]:

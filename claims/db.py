@@ -182,6 +182,14 @@ class Database:
                 raise
 
     @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """`write()` without the ORM, for writes made of Core statements only: a connection in one write
+        transaction, committed on success and rolled back on any error (a session's unit of work and its
+        commit cost ~40 us more per transaction, here)."""
+        with self._writer(), self._guard(), self._write_engine.begin() as connection:
+            yield connection
+
+    @contextmanager
     def _writer(self) -> Iterator[None]:
         """This process's turn to write (SQLite), waiting no longer than the database timeout."""
         if self._write_lock is None:

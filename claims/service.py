@@ -269,8 +269,7 @@ class ClaimService:
 
         if published and published[0][0].tier == Tier.ANSWER:
             hit, claim = published[0]
-            with self.db.write() as session:
-                connection = session.connection()
+            with self.db.transaction() as connection:
                 asked = self._add_ask(connection, claim.id, now)
                 subscribed = private and self._subscribe(connection, user_id, chat_id, claim.id)
                 sub = self._record(
@@ -285,7 +284,7 @@ class ClaimService:
                     hit.score,
                     now,
                 )
-                view = claim_view(session, asked)
+                view = claim_view(connection, asked)
             return CheckResult(
                 outcome=Outcome.ANSWERED,
                 text=query.text,
@@ -298,12 +297,12 @@ class ClaimService:
         offered = [(hit, claim) for hit, claim in published if hit.tier != Tier.NONE][:MAX_SUGGESTIONS]
         if offered or not queue:
             outcome = Outcome.SUGGESTED if offered and queue else Outcome.UNMATCHED
-            with self.db.write() as session:
+            with self.db.transaction() as connection:
                 best = offered[0][0].score if offered else None
                 sub = self._record(
-                    session.connection(), raw, query, user_id, chat_id, chat_type, outcome, None, best, now
+                    connection, raw, query, user_id, chat_id, chat_type, outcome, None, best, now
                 )
-                views = _claim_views(session, [claim for _, claim in offered])
+                views = _claim_views(connection, [claim for _, claim in offered])
             suggestions = tuple(
                 Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, offered, strict=True)
             )
@@ -1009,8 +1008,7 @@ class ClaimService:
                 similar = _similar(self._live_claims(searched.hits)) if searched.similar else []
             else:
                 similar = _similar(self._candidates(query, synced=True))
-            with self.db.write() as session:
-                connection = session.connection()
+            with self.db.transaction() as connection:
                 if not self.db.sqlite:
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
                 claim: ClaimRow | None = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first()
@@ -1065,7 +1063,7 @@ class ClaimService:
                             "new_score": score,
                         },
                     )
-                view = claim_view(session, claim)
+                view = claim_view(connection, claim)
             if new:
                 self.sync_index()
         return CheckResult(
@@ -1330,12 +1328,13 @@ class ClaimService:
         return self.person(user_id)
 
 
-def _claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
+def _claim_views(reader: Session | Connection, claims: list[ClaimRow]) -> list[ClaimView]:
     """Views of claims chosen from `_live_claims`' pairs, each read whole now, in the given order."""
     if not claims:
         return []
-    rows = {r.id: r for r in session.connection().execute(_CLAIMS, {"ids": [c.id for c in claims]})}
-    return claim_views(session, [rows[c.id] for c in claims])
+    connection = reader.connection() if isinstance(reader, Session) else reader
+    rows = {r.id: r for r in connection.execute(_CLAIMS, {"ids": [c.id for c in claims]})}
+    return claim_views(connection, [rows[c.id] for c in claims])
 
 
 class _Searched(NamedTuple):

@@ -119,3 +119,51 @@ def test_a_hot_path_read_sends_no_begin_on_sqlite(database: Database) -> None:
         assert sent == ["BEGIN", "INSERT"]
     finally:
         event.remove(database.engine, "before_cursor_execute", record)
+
+
+_INSERT_PERSON = text(
+    "INSERT INTO person (user_id, role, banned, first_seen) VALUES (:id, 'user', 0, '2024-01-01')"
+)
+
+
+def _people(db: Database) -> list[int]:
+    with db.read() as session:
+        return list(session.exec(text("SELECT user_id FROM person ORDER BY user_id")).scalars())
+
+
+def test_a_core_transaction_commits_on_success_and_changes_nothing_on_error(database: Database) -> None:
+    with database.transaction() as connection:
+        connection.execute(_INSERT_PERSON, {"id": 1})
+    with pytest.raises(RuntimeError), database.transaction() as connection:
+        connection.execute(_INSERT_PERSON, {"id": 2})
+        raise RuntimeError("after the insert")
+    assert _people(database) == [1]
+
+
+def test_a_core_transaction_takes_the_write_lock_up_front_and_waits_its_turn(database: Database) -> None:
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with database.transaction() as connection:
+            connection.execute(text("SELECT 1"))  # the transaction has begun: SQLite's write lock is taken
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(DatabaseUnavailable):  # a session's write waits for it as for another session
+            _add_person(database, 1)
+        # And another process (its own connection, no lock of ours to queue on) meets SQLite's write lock.
+        other = Database(database.url, timeout=0.3)
+        try:
+            with pytest.raises(DatabaseUnavailable), other.transaction() as connection:
+                connection.execute(_INSERT_PERSON, {"id": 2})
+        finally:
+            other.dispose()
+    finally:
+        release.set()
+        holder.join()
+    _add_person(database, 3)
+    assert _people(database) == [3]
