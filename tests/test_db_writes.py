@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +33,14 @@ def _add_person(db: Database, user_id: int) -> None:
         )
 
 
-def test_a_write_waiting_longer_than_the_timeout_is_unavailable_and_changes_nothing(
-    database: Database,
-) -> None:
+@contextlib.contextmanager
+def _held(database: Database, *, core: bool = False) -> Iterator[None]:
+    """A write transaction (a session's, or with `core` a connection's) open in another thread meanwhile."""
     holding, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with database.write() as session:
-            session.exec(text("SELECT 1"))  # the transaction has begun: SQLite's write lock is taken
+        with database.transaction() if core else database.write() as writer:
+            writer.execute(text("SELECT 1"))  # the transaction has begun: SQLite's write lock is taken
             holding.set()
             release.wait(10)
 
@@ -46,11 +48,17 @@ def test_a_write_waiting_longer_than_the_timeout_is_unavailable_and_changes_noth
     holder.start()
     try:
         assert holding.wait(10)
-        with pytest.raises(DatabaseUnavailable):
-            _add_person(database, 1)
+        yield
     finally:
         release.set()
         holder.join()
+
+
+def test_a_write_waiting_longer_than_the_timeout_is_unavailable_and_changes_nothing(
+    database: Database,
+) -> None:
+    with _held(database), pytest.raises(DatabaseUnavailable):
+        _add_person(database, 1)
     _add_person(database, 2)
     with database.read() as session:
         assert session.exec(text("SELECT user_id FROM person")).scalars().all() == [2]
@@ -141,29 +149,14 @@ def test_a_core_transaction_commits_on_success_and_changes_nothing_on_error(data
 
 
 def test_a_core_transaction_takes_the_write_lock_up_front_and_waits_its_turn(database: Database) -> None:
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with database.transaction() as connection:
-            connection.execute(text("SELECT 1"))  # the transaction has begun: SQLite's write lock is taken
-            holding.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
+    other = Database(database.url, timeout=0.3)  # another process: its own connections, none of our locks
     try:
-        assert holding.wait(10)
-        with pytest.raises(DatabaseUnavailable):  # a session's write waits for it as for another session
-            _add_person(database, 1)
-        # And another process (its own connection, no lock of ours to queue on) meets SQLite's write lock.
-        other = Database(database.url, timeout=0.3)
-        try:
-            with pytest.raises(DatabaseUnavailable), other.transaction() as connection:
+        with _held(database, core=True):
+            with pytest.raises(DatabaseUnavailable):  # a session's write waits for it as for another session
+                _add_person(database, 1)
+            with pytest.raises(DatabaseUnavailable), other.transaction() as connection:  # SQLite's lock
                 connection.execute(_INSERT_PERSON, {"id": 2})
-        finally:
-            other.dispose()
     finally:
-        release.set()
-        holder.join()
+        other.dispose()
     _add_person(database, 3)
     assert _people(database) == [3]

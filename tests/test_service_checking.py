@@ -174,34 +174,24 @@ def test_banned_person_is_refused_and_adds_no_demand(demo: ClaimService) -> None
     assert demo.log() == []
 
 
-def _view(user_id: int, *, banned: bool) -> PersonView:
-    return PersonView(
-        user_id=user_id, role=Role.USER, banned=banned, language=None, granted_by=None, granted_at=None
+def _refused_with_view(service: ClaimService, view_of: int, *, banned: bool) -> None:
+    """Alice's check, handed a caller's view of `view_of`, is refused as banned, and nothing is logged."""
+    view = PersonView(
+        user_id=view_of, role=Role.USER, banned=banned, language=None, granted_by=None, granted_at=None
     )
+    with pytest.raises(Banned):
+        service.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE, person=view)
+    assert service.log() == []
 
 
 def test_a_check_refuses_whom_the_caller_read_as_banned(demo: ClaimService) -> None:
     # The row says Alice may ask; the caller's read of her for this request says banned: that read is used.
-    with pytest.raises(Banned):
-        demo.check(
-            text="Putin and Kim Jong-un met in Moscow",
-            user_id=ALICE,
-            chat_id=ALICE,
-            person=_view(ALICE, banned=True),
-        )
-    assert demo.log() == []
+    _refused_with_view(demo, ALICE, banned=True)
 
 
 def test_a_check_reads_the_person_when_the_callers_view_is_of_someone_else(demo: ClaimService) -> None:
     demo.ban(actor_id=ADMIN_ID, user_id=ALICE)
-    with pytest.raises(Banned):
-        demo.check(
-            text="Putin and Kim Jong-un met in Moscow",
-            user_id=ALICE,
-            chat_id=ALICE,
-            person=_view(BOB, banned=False),
-        )
-    assert demo.log() == []
+    _refused_with_view(demo, BOB, banned=False)
 
 
 def test_none_of_these_queues_the_original_text(demo: ClaimService) -> None:
