@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 from bot.i18n import DEFAULT_LANGUAGE, supported
 from bot.limits import RateLimiter
 from claims.settings import Settings
-from claims.views import Role
+from claims.views import PersonView, Role
 
 if TYPE_CHECKING:
     from claims.aio import AsyncClaimService
@@ -58,6 +58,9 @@ class BotContext(CallbackContext[ExtBot, UserData, dict, BotData]):
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.telegram_language: str | None = None
+        # The person behind this update as the guard read them (one context per update): the service is handed
+        # this rather than reading the same row again.
+        self.person: PersonView | None = None
 
     @classmethod
     def from_update(cls, update: object, application: Application) -> BotContext:

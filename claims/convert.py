@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, bindparam, func
+from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -31,11 +31,21 @@ _SOURCES = (
     .where(col(Source.verdict_id).in_(bindparam("ids", expanding=True)))
     .order_by(col(Source.position))
 )
-_VERDICTS = (
-    core_select(Verdict.__table__)
-    .where(col(Verdict.claim_id).in_(bindparam("ids", expanding=True)))
-    .order_by(col(Verdict.id))
+_VERDICT, _SOURCE = Verdict.__table__, Source.__table__
+# Claims' verdicts with their sources, one row per source (or one for a verdict without): one statement where
+# a verdict read and a sources read were two. The one-claim form (every answer) has no IN list to expand.
+_VERDICTS_WITH_SOURCES = (
+    core_select(
+        _VERDICT,
+        _SOURCE.c.url.label("source_url"),
+        _SOURCE.c.publisher.label("source_publisher"),
+        _SOURCE.c.title.label("source_title"),
+    )
+    .select_from(_VERDICT.outerjoin(_SOURCE, _SOURCE.c.verdict_id == _VERDICT.c.id))
+    .order_by(_VERDICT.c.id, _SOURCE.c.position, _SOURCE.c.id)
 )
+_VERDICTS_OF_CLAIMS = _VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id.in_(bindparam("ids", expanding=True)))
+_VERDICTS_OF_CLAIM = _VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id == bindparam("claim"))
 
 
 def verdict_views(session: Session, verdicts: Sequence[Verdict | Row]) -> list[VerdictView]:
@@ -46,47 +56,72 @@ def verdict_views(session: Session, verdicts: Sequence[Verdict | Row]) -> list[V
         rows = session.connection().execute(_SOURCES, {"ids": ids})
         for row in rows:
             sources[row.verdict_id].append(SourceView(url=row.url, publisher=row.publisher, title=row.title))
-    return [
-        VerdictView(
-            id=v.id or 0,
-            claim_id=v.claim_id,
-            rating=Rating(v.rating),
-            textual_rating=v.textual_rating,
-            summary=v.summary,
-            sources=tuple(sources.get(v.id or 0, ())),
-            reviewer_id=v.reviewer_id,
-            reviewer_name=v.reviewer_name,
-            publisher=v.publisher,
-            review_url=v.review_url,
-            published_at=v.published_at,
-        )
-        for v in verdicts
-    ]
+    return [_verdict_view(v, tuple(sources.get(v.id or 0, ()))) for v in verdicts]
 
 
-def claim_views(session: Session, claims: Sequence[Claim], *, details: bool = False) -> list[ClaimView]:
-    """Views of claims with their current verdict; `details` adds wordings, history and subscriber counts."""
+def _verdict_view(v: Verdict | Row, sources: tuple[SourceView, ...]) -> VerdictView:
+    return VerdictView(
+        id=v.id or 0,
+        claim_id=v.claim_id,
+        rating=Rating(v.rating),
+        textual_rating=v.textual_rating,
+        summary=v.summary,
+        sources=sources,
+        reviewer_id=v.reviewer_id,
+        reviewer_name=v.reviewer_name,
+        publisher=v.publisher,
+        review_url=v.review_url,
+        published_at=v.published_at,
+    )
+
+
+def _verdicts_of(connection: Connection, claim_ids: list[int]) -> dict[int, list[VerdictView]]:
+    """Each claim's verdicts (oldest first) with their sources, read in one statement."""
+    if len(claim_ids) == 1:
+        rows = connection.execute(_VERDICTS_OF_CLAIM, {"claim": claim_ids[0]})
+    else:
+        rows = connection.execute(_VERDICTS_OF_CLAIMS, {"ids": claim_ids})
+    grouped: dict[int, list[tuple[Row, list[SourceView]]]] = defaultdict(list)
+    last: tuple[Row, list[SourceView]] | None = None
+    for row in rows:
+        if last is None or last[0].id != row.id:
+            last = (row, [])
+            grouped[row.claim_id].append(last)
+        if row.source_url is not None:  # the outer join's row for a verdict without sources has none
+            last[1].append(
+                SourceView(url=row.source_url, publisher=row.source_publisher, title=row.source_title)
+            )
+    return {
+        claim_id: [_verdict_view(verdict, tuple(sources)) for verdict, sources in verdicts]
+        for claim_id, verdicts in grouped.items()
+    }
+
+
+def claim_views(
+    reader: Session | Connection, claims: Sequence[Claim | Row], *, details: bool = False
+) -> list[ClaimView]:
+    """Views of claims (models or rows) with their current verdict; `details` adds wordings, history and
+    subscriber counts. `reader`: a session, or a connection (a write made of Core statements has no session)."""
+    connection = reader.connection() if isinstance(reader, Session) else reader
     ids = [c.id for c in claims if c.id is not None]
-    history: dict[int, list[VerdictView]] = defaultdict(list)
+    history: dict[int, list[VerdictView]] = {}
     wordings: dict[int, list[WordingView]] = defaultdict(list)
     subscribers: dict[int, int] = {}
     if ids:
-        verdict_rows = session.connection().execute(_VERDICTS, {"ids": ids}).all()
-        for view in verdict_views(session, verdict_rows):
-            history[view.claim_id].append(view)
+        history = _verdicts_of(connection, ids)
         if details:
-            for w in session.exec(
-                select(Wording).where(col(Wording.claim_id).in_(ids)).order_by(col(Wording.id))
+            for w in connection.execute(
+                core_select(Wording.__table__).where(col(Wording.claim_id).in_(ids)).order_by(col(Wording.id))
             ):
                 wordings[w.claim_id].append(
                     WordingView(id=w.id or 0, text=w.text, lang=w.lang, kind=WordingKind(w.kind))
                 )
-            counts = session.exec(
-                select(Subscription.claim_id, func.count())
+            counts = connection.execute(
+                core_select(Subscription.claim_id, func.count())
                 .where(col(Subscription.claim_id).in_(ids), col(Subscription.active).is_(True))
                 .group_by(col(Subscription.claim_id))
             )
-            subscribers = dict(counts.all())
+            subscribers = {claim_id: count for claim_id, count in counts}
     views = []
     for c in claims:
         past = history.get(c.id or 0, [])
@@ -112,9 +147,9 @@ def claim_views(session: Session, claims: Sequence[Claim], *, details: bool = Fa
     return views
 
 
-def claim_view(session: Session, claim: Claim, *, details: bool = False) -> ClaimView:
+def claim_view(reader: Session | Connection, claim: Claim | Row, *, details: bool = False) -> ClaimView:
     """The view of one claim."""
-    return claim_views(session, [claim], details=details)[0]
+    return claim_views(reader, [claim], details=details)[0]
 
 
 def submission_views(session: Session, rows: Iterable[Submission]) -> list[SubmissionView]:

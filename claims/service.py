@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, text, update
 from sqlalchemy import select as core_select
@@ -73,12 +74,17 @@ _PERSON = core_select(
     Person.role, Person.banned, Person.language, Person.granted_by, Person.granted_at
 ).where(col(Person.user_id) == bindparam("user_id"))
 _CLAIM_TABLE, _SUBSCRIPTION_TABLE = Claim.__table__, Subscription.__table__
+_WORDING_TABLE, _SUBMISSION_TABLE = Wording.__table__, Submission.__table__
 # What a claim's view needs (not its appearances: a JSON column decoded for nothing on every candidate).
-_CLAIMS = core_select(
-    *(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
-).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+_VIEWED = tuple(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
+_CLAIMS = core_select(*_VIEWED).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+# What choosing among a search's claims needs: of up to 20 claims, one or a few are shown (and read whole then);
+# the rest cost their timestamps' decoding for nothing.
+_LIVE = core_select(_CLAIM_TABLE.c.id, _CLAIM_TABLE.c.status, _CLAIM_TABLE.c.merged_into_id).where(
+    _CLAIM_TABLE.c.id.in_(bindparam("ids", expanding=True))
+)
 _ASKED_AT = bindparam("asked_at", type_=_CLAIM_TABLE.c.last_asked_at.type)
-# One UPDATE, so concurrent asks on PostgreSQL never lose a count.
+# One UPDATE, so concurrent asks on PostgreSQL never lose a count; it returns the claim's row as it is after.
 _ADD_ASK = (
     update(_CLAIM_TABLE)
     .where(_CLAIM_TABLE.c.id == bindparam("claim"))
@@ -87,8 +93,36 @@ _ADD_ASK = (
         first_asked_at=func.coalesce(_CLAIM_TABLE.c.first_asked_at, _ASKED_AT),
         last_asked_at=_ASKED_AT,
     )
+    .returning(*_VIEWED)
 )
-_RECORD = insert(Submission.__table__).returning(Submission.__table__.c.id)
+_TAKE_ASK = (
+    update(_CLAIM_TABLE)
+    .where(_CLAIM_TABLE.c.id == bindparam("claim"), _CLAIM_TABLE.c.ask_count > 0)
+    .values(ask_count=_CLAIM_TABLE.c.ask_count - 1)
+)
+_RECORD = insert(_SUBMISSION_TABLE).returning(_SUBMISSION_TABLE.c.id)
+# The queue's statements (one transaction per queued text, under the queue's lock): Core on the session's
+# connection, each claim row read back by the statement that writes it (RETURNING), not by a SELECT after it.
+_PENDING_BY_FINGERPRINT = (
+    core_select(*_VIEWED)
+    .join(_WORDING_TABLE, _WORDING_TABLE.c.claim_id == _CLAIM_TABLE.c.id)
+    .where(
+        _WORDING_TABLE.c.fingerprint == bindparam("key"),
+        _CLAIM_TABLE.c.status.in_((Status.PENDING, Status.REJECTED, Status.MERGED)),
+    )
+    .order_by(_CLAIM_TABLE.c.id)
+    .limit(1)
+)
+_CLAIM_BY_ID = core_select(*_VIEWED).where(_CLAIM_TABLE.c.id == bindparam("claim"))
+_CLAIM_BY_ID_LOCKED = _CLAIM_BY_ID.with_for_update()
+_NEW_CLAIM = insert(_CLAIM_TABLE).returning(*_VIEWED)
+_NEW_WORDING = insert(_WORDING_TABLE)
+_SUBMISSION_CLAIM = core_select(_SUBMISSION_TABLE.c.claim_id).where(_SUBMISSION_TABLE.c.id == bindparam("id"))
+_REQUEUE = (
+    update(_SUBMISSION_TABLE)
+    .where(_SUBMISSION_TABLE.c.id == bindparam("submission"))
+    .values(outcome=bindparam("new_outcome"), claim_id=bindparam("claim"), score=bindparam("new_score"))
+)
 # Where the write helpers run their statements: a session, or its connection when no ORM object is in play
 # (the check's own writes: the ORM's bulk-update bookkeeping costs more than the statements there).
 Executor = Session | Connection
@@ -198,14 +232,17 @@ class ClaimService:
         chat_type: str = "private",
         lang_hint: str | None = None,
         queue: bool = True,
+        person: PersonView | None = None,
     ) -> CheckResult:
-        """Match a text someone sent: answer, suggest, or queue it for reviewers (and log it in every case)."""
+        """Match a text someone sent: answer, suggest, or queue it for reviewers (and log it in every case).
+        `person`: the sender as the caller read them for this very request (the bot's guard reads everyone
+        before any handler runs), so the row is not read a second time; else it is read here."""
         raw = self._validated(text)
         found = None
         if self._pool is None:
             query = self._query(raw, lang_hint)
         if user_id is not None:
-            self._refuse_banned(user_id)
+            self._refuse_banned(user_id, person)
         if self._pool is None:
             self.sync_index()
         # Read after this check's own sync (else whatever that sync added would make the queue search again) and
@@ -232,9 +269,8 @@ class ClaimService:
 
         if published and published[0][0].tier == Tier.ANSWER:
             hit, claim = published[0]
-            with self.db.write() as session:
-                connection = session.connection()
-                self._add_ask(connection, claim.id, now)
+            with self.db.transaction() as connection:
+                asked = self._add_ask(connection, claim.id, now)
                 subscribed = private and self._subscribe(connection, user_id, chat_id, claim.id)
                 sub = self._record(
                     connection,
@@ -248,7 +284,7 @@ class ClaimService:
                     hit.score,
                     now,
                 )
-                view = claim_view(session, connection.execute(_CLAIMS, {"ids": [claim.id]}).one())
+                view = claim_view(connection, asked)
             return CheckResult(
                 outcome=Outcome.ANSWERED,
                 text=query.text,
@@ -261,12 +297,12 @@ class ClaimService:
         offered = [(hit, claim) for hit, claim in published if hit.tier != Tier.NONE][:MAX_SUGGESTIONS]
         if offered or not queue:
             outcome = Outcome.SUGGESTED if offered and queue else Outcome.UNMATCHED
-            with self.db.write() as session:
+            with self.db.transaction() as connection:
                 best = offered[0][0].score if offered else None
                 sub = self._record(
-                    session.connection(), raw, query, user_id, chat_id, chat_type, outcome, None, best, now
+                    connection, raw, query, user_id, chat_id, chat_type, outcome, None, best, now
                 )
-                views = claim_views(session, [claim for _, claim in offered])
+                views = _claim_views(connection, [claim for _, claim in offered])
             suggestions = tuple(
                 Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, offered, strict=True)
             )
@@ -274,11 +310,16 @@ class ClaimService:
                 outcome=outcome, text=query.text, lang=query.lang, submission_id=sub, suggestions=suggestions
             )
 
-        return self._queue(raw, query, user_id, chat_id, chat_type, searched=(version, hits))
+        return self._queue(
+            raw, query, user_id, chat_id, chat_type, searched=_Searched(version, hits, bool(_similar(pairs)))
+        )
 
-    def queue_submission(self, *, submission_id: int, user_id: int) -> CheckResult:
-        """Queue the text of an earlier submission ("not what I meant", "none of these") for reviewers."""
-        self._refuse_banned(user_id)
+    def queue_submission(
+        self, *, submission_id: int, user_id: int, person: PersonView | None = None
+    ) -> CheckResult:
+        """Queue the text of an earlier submission ("not what I meant", "none of these") for reviewers.
+        `person`: as for `check`."""
+        self._refuse_banned(user_id, person)
         with self.db.read() as session:
             sub = session.get(Submission, submission_id) if _row_id(submission_id) else None
             if sub is None or sub.user_id != user_id:
@@ -298,9 +339,12 @@ class ClaimService:
         query = _prepared_query(raw, lang_hint=lang)
         return self._queue(raw, query, user_id, chat_id, chat_type, submission_id=submission_id)
 
-    def choose_suggestion(self, *, submission_id: int, claim_id: int, user_id: int) -> ClaimView:
-        """Someone picked one of the offered claims: count the ask there and show it."""
-        self._refuse_banned(user_id)
+    def choose_suggestion(
+        self, *, submission_id: int, claim_id: int, user_id: int, person: PersonView | None = None
+    ) -> ClaimView:
+        """Someone picked one of the offered claims: count the ask there and show it. `person`: as for
+        `check`."""
+        self._refuse_banned(user_id, person)
         now = utcnow()
         with self.db.write() as session:
             sub = session.get(Submission, submission_id) if _row_id(submission_id) else None
@@ -326,7 +370,7 @@ class ClaimService:
         ]
         pairs = pairs[:limit]
         with self.db.read() as session:
-            views = claim_views(session, [c for _, c in pairs])
+            views = _claim_views(session, [c for _, c in pairs])
         return [Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, pairs, strict=True)]
 
     def match(
@@ -339,7 +383,7 @@ class ClaimService:
         self.sync_index()
         pairs = self._candidates(query, limit=max(limit, 1), synced=True)[:limit]
         with self.db.read() as session:
-            views = claim_views(session, [c for _, c in pairs])
+            views = _claim_views(session, [c for _, c in pairs])
         return query, [Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, pairs, strict=True)]
 
     def get_claim(self, claim_id: int) -> ClaimView:
@@ -881,8 +925,10 @@ class ClaimService:
             raise InvalidInput("empty_text")
         return query
 
-    def _refuse_banned(self, user_id: int) -> None:
-        if self.is_banned(user_id):
+    def _refuse_banned(self, user_id: int, person: PersonView | None = None) -> None:
+        """Banned unless `person` (read by the caller for this request) or the row read now says otherwise."""
+        known = person if person is not None and person.user_id == user_id else None
+        if (known or self.person(user_id)).banned:
             raise Banned("banned", user_id=user_id)
 
     def _require(self, actor_id: int | None, role: Role) -> Role:
@@ -915,11 +961,12 @@ class ClaimService:
         return self.matcher.search(query, limit=max(limit, SEARCH_DEPTH))
 
     def _live_claims(self, hits: list[Hit]) -> list[tuple[Hit, ClaimRow]]:
-        """Hits paired with the claims they stand for now (merges followed), best first, one per claim."""
+        """Hits paired with the claims they stand for now (merges followed), best first, one per claim. The
+        claims' id and status only: `_claim_views` reads the ones shown whole."""
         if not hits:
             return []
         with self.db.connect() as connection:
-            rows = {r.id: r for r in connection.execute(_CLAIMS, {"ids": sorted({h.claim_id for h in hits})})}
+            rows = {r.id: r for r in connection.execute(_LIVE, {"ids": sorted({h.claim_id for h in hits})})}
         pairs: list[tuple[Hit, ClaimRow]] = []
         seen: set[int] = set()
         for hit in hits:
@@ -943,10 +990,10 @@ class ClaimService:
         chat_id: int | None,
         chat_type: str,
         submission_id: int | None = None,
-        searched: tuple[int, list[Hit]] | None = None,
+        searched: _Searched | None = None,
     ) -> CheckResult:
-        """Count the text on the pending claim it repeats, or open a new pending claim for it. `searched`: the
-        index version and hits of a search for `query` made just before (reused if the index is unchanged)."""
+        """Count the text on the pending claim it repeats, or open a new pending claim for it. `searched`: a
+        search for `query` made just before (reused if the index is unchanged since)."""
         key = fingerprint(query.text)
         now = utcnow()
         private = chat_type == "private" and user_id is not None and chat_id is not None
@@ -954,64 +1001,69 @@ class ClaimService:
         # (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): 15 identical texts make one claim.
         with self._queue_lock:
             self.sync_index()
-            if searched is not None and searched[0] == self._index_version:
-                hits = searched[1]
+            if searched is not None and searched.version == self._index_version:
+                # The same hits, their claims read again: a claim may have been published or rejected since.
+                # None becomes pending or rejected without a change to the index (a new claim has a new
+                # wording, a merge bumps the version), so when none was similar then, none is now.
+                similar = _similar(self._live_claims(searched.hits)) if searched.similar else []
             else:
-                hits = self._hits(query, synced=True)
-            similar = [
-                (h, c)
-                for h, c in self._live_claims(hits)
-                if c.status in (Status.PENDING, Status.REJECTED) and h.tier == Tier.ANSWER
-            ]
-            with self.db.write() as session:
+                similar = _similar(self._candidates(query, synced=True))
+            with self.db.transaction() as connection:
                 if not self.db.sqlite:
-                    session.exec(text("SELECT pg_advisory_xact_lock(:key)"), params={"key": QUEUE_LOCK_KEY})
-                claim = self._pending_by_fingerprint(session, key)
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
+                claim: ClaimRow | None = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first()
+                # On SQLite, what this transaction read is current (it holds the write lock): the row the
+                # fingerprint found is the live claim unless it was merged. Anything else is read again here,
+                # locked (PostgreSQL), merges followed (merged since we looked: count on its target).
+                current = claim is not None and self.db.sqlite and claim.merged_into_id is None
                 score = 1.0 if claim else None
                 if claim is None and similar:
-                    hit, found = similar[0]
-                    claim, score = session.get(Claim, found.id), hit.score
+                    hit, claim = similar[0]
+                    score = hit.score
                 new = claim is None
-                if claim is None:
-                    claim = Claim(text=query.text, lang=query.lang, status=Status.PENDING)
-                    session.add(claim)
-                    session.flush()
-                    session.add(
-                        Wording(
-                            claim_id=claim.id,
-                            text=query.text,
-                            lang=query.lang,
-                            kind=WordingKind.USER,
-                            fingerprint=key,
-                            created_by=user_id,
-                        )
-                    )
-                    score = 1.0
-                else:
-                    claim = self._live(session, claim.id)  # merged since we looked: count on its target
                 earlier = (
-                    session.exec(select(Submission.claim_id).where(col(Submission.id) == submission_id)).one()
+                    connection.execute(_SUBMISSION_CLAIM, {"id": submission_id}).scalar_one()
                     if submission_id is not None
                     else None
                 )
-                self._move_ask(session, earlier, claim.id, now)
+                if claim is None:
+                    claim = self._new_claim(connection, query, key, user_id, now)  # its ask counted
+                    if earlier is not None:
+                        connection.execute(_TAKE_ASK, {"claim": earlier})
+                    score = 1.0
+                else:
+                    if not current:
+                        claim = self._live_row(connection, claim.id)
+                    claim = self._move_ask(connection, earlier, claim.id, now) or claim
                 subscribed = (
                     private
                     and claim.status == Status.PENDING
-                    and self._subscribe(session, user_id, chat_id, claim.id)
+                    and self._subscribe(connection, user_id, chat_id, claim.id)
                 )
                 if submission_id is None:
                     submission_id = self._record(
-                        session, raw, query, user_id, chat_id, chat_type, Outcome.QUEUED, claim.id, score, now
+                        connection,
+                        raw,
+                        query,
+                        user_id,
+                        chat_id,
+                        chat_type,
+                        Outcome.QUEUED,
+                        claim.id,
+                        score,
+                        now,
                     )
                 else:
-                    session.exec(
-                        update(Submission)
-                        .where(col(Submission.id) == submission_id)
-                        .values(outcome=Outcome.QUEUED, claim_id=claim.id, score=score)
+                    connection.execute(
+                        _REQUEUE,
+                        {
+                            "submission": submission_id,
+                            "new_outcome": Outcome.QUEUED,
+                            "claim": claim.id,
+                            "new_score": score,
+                        },
                     )
-                session.refresh(claim)
-                view = claim_view(session, claim)
+                view = claim_view(connection, claim)
             if new:
                 self.sync_index()
         return CheckResult(
@@ -1024,18 +1076,49 @@ class ClaimService:
             subscribed=subscribed,
         )
 
-    def _pending_by_fingerprint(self, session: Session, key: str) -> Claim | None:
-        row = session.exec(
-            select(Claim)
-            .join(Wording, col(Wording.claim_id) == col(Claim.id))
-            .where(
-                col(Wording.fingerprint) == key,
-                col(Claim.status).in_((Status.PENDING, Status.REJECTED, Status.MERGED)),
-            )
-            .order_by(col(Claim.id))
-            .limit(1)
-        ).first()
-        return self._resolve(session, row.id) if row else None
+    @staticmethod
+    def _new_claim(connection: Connection, query: Query, key: str, user_id: int | None, now: datetime) -> Row:
+        """A new pending claim for a queued text (its first ask counted), with that text as its first wording."""
+        claim = connection.execute(
+            _NEW_CLAIM,
+            {
+                "text": query.text,
+                "lang": query.lang,
+                "status": Status.PENDING,
+                "ask_count": 1,
+                "first_asked_at": now,
+                "last_asked_at": now,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+                "appearances": [],
+                "version": 1,
+            },
+        ).one()
+        connection.execute(
+            _NEW_WORDING,
+            {
+                "claim_id": claim.id,
+                "text": query.text,
+                "lang": query.lang,
+                "kind": WordingKind.USER,
+                "fingerprint": key,
+                "created_at": utcnow(),
+                "created_by": user_id,
+            },
+        )
+        return claim
+
+    @staticmethod
+    def _live_row(connection: Connection, claim_id: int) -> Row:
+        """`_live` as a Core row: the claim `claim_id` stands for now, merges followed, each row locked."""
+        for _ in range(33):
+            row = connection.execute(_CLAIM_BY_ID_LOCKED, {"claim": claim_id}).first()
+            if row is None:
+                raise NotFound("no such claim", claim_id=claim_id)
+            if row.merged_into_id is None:
+                break
+            claim_id = row.merged_into_id
+        return row
 
     def _get(self, session: Session, claim_id: int, *, lock: bool = False) -> Claim:
         """A claim by id; `lock` holds its row until commit (PostgreSQL; SQLite's write lock already covers it)
@@ -1066,17 +1149,15 @@ class ClaimService:
             claim = self._get(session, claim.merged_into_id, lock=True)
         return claim
 
-    def _move_ask(self, session: Session, from_id: int | None, to_id: int, now: datetime) -> None:
-        """One submission's ask counts on `to_id` now, and no longer on the claim it counted on before."""
+    def _move_ask(self, session: Executor, from_id: int | None, to_id: int, now: datetime) -> Row | None:
+        """One submission's ask counts on `to_id` now, and no longer on the claim it counted on before. Returns
+        `to_id`'s row as it is after (None when the ask counted there already). Core statements: a claim object
+        loaded in the same session is not updated (read it afresh)."""
         if from_id == to_id:
-            return
+            return None
         if from_id is not None:
-            session.exec(
-                update(Claim)
-                .where(col(Claim.id) == from_id, col(Claim.ask_count) > 0)
-                .values(ask_count=col(Claim.ask_count) - 1)
-            )
-        self._add_ask(session, to_id, now)
+            session.execute(_TAKE_ASK, {"claim": from_id})
+        return self._add_ask(session, to_id, now)
 
     @staticmethod
     def _current_verdict(session: Session, claim_id: int) -> Verdict | None:
@@ -1085,9 +1166,10 @@ class ClaimService:
         ).first()
 
     @staticmethod
-    def _add_ask(session: Executor, claim_id: int, now: datetime) -> None:
-        # A Core statement built once: a claim object loaded in the same session is not updated (read it afresh).
-        session.execute(_ADD_ASK, {"claim": claim_id, "asked_at": now})
+    def _add_ask(session: Executor, claim_id: int, now: datetime) -> Row:
+        """Count one more ask on the claim; its row as it is after. A Core statement built once: a claim object
+        loaded in the same session is not updated (read it afresh)."""
+        return session.execute(_ADD_ASK, {"claim": claim_id, "asked_at": now}).one()
 
     def _subscribe(self, session: Executor, user_id: int, chat_id: int, claim_id: int) -> bool:
         session.execute(
@@ -1244,6 +1326,31 @@ class ClaimService:
                 detail={"before": before, "after": {"role": row.role, "banned": row.banned}},
             )
         return self.person(user_id)
+
+
+def _claim_views(reader: Session | Connection, claims: list[ClaimRow]) -> list[ClaimView]:
+    """Views of claims chosen from `_live_claims`' pairs, each read whole now, in the given order."""
+    if not claims:
+        return []
+    connection = reader.connection() if isinstance(reader, Session) else reader
+    rows = {r.id: r for r in connection.execute(_CLAIMS, {"ids": [c.id for c in claims]})}
+    return claim_views(connection, [rows[c.id] for c in claims])
+
+
+class _Searched(NamedTuple):
+    """A check's search, handed to the queue: the index version it was made at, its hits, and whether any of
+    their claims was then one a queued text would count on (`_similar`)."""
+
+    version: int
+    hits: list[Hit]
+    similar: bool
+
+
+def _similar(pairs: list[tuple[Hit, ClaimRow]]) -> list[tuple[Hit, ClaimRow]]:
+    """The claims a queued text counts on instead of opening a new one: pending or rejected, confidently matched."""
+    return [
+        (h, c) for h, c in pairs if c.status in (Status.PENDING, Status.REJECTED) and h.tier == Tier.ANSWER
+    ]
 
 
 def _row_id(value: object) -> bool:

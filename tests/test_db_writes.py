@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from claims.db import Database, upgrade
 from claims.errors import DatabaseUnavailable
@@ -31,14 +33,14 @@ def _add_person(db: Database, user_id: int) -> None:
         )
 
 
-def test_a_write_waiting_longer_than_the_timeout_is_unavailable_and_changes_nothing(
-    database: Database,
-) -> None:
+@contextlib.contextmanager
+def _held(database: Database, *, core: bool = False) -> Iterator[None]:
+    """A write transaction (a session's, or with `core` a connection's) open in another thread meanwhile."""
     holding, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with database.write() as session:
-            session.exec(text("SELECT 1"))  # the transaction has begun: SQLite's write lock is taken
+        with database.transaction() if core else database.write() as writer:
+            writer.execute(text("SELECT 1"))  # the transaction has begun: SQLite's write lock is taken
             holding.set()
             release.wait(10)
 
@@ -46,11 +48,17 @@ def test_a_write_waiting_longer_than_the_timeout_is_unavailable_and_changes_noth
     holder.start()
     try:
         assert holding.wait(10)
-        with pytest.raises(DatabaseUnavailable):
-            _add_person(database, 1)
+        yield
     finally:
         release.set()
         holder.join()
+
+
+def test_a_write_waiting_longer_than_the_timeout_is_unavailable_and_changes_nothing(
+    database: Database,
+) -> None:
+    with _held(database), pytest.raises(DatabaseUnavailable):
+        _add_person(database, 1)
     _add_person(database, 2)
     with database.read() as session:
         assert session.exec(text("SELECT user_id FROM person")).scalars().all() == [2]
@@ -93,3 +101,62 @@ def test_a_hot_path_read_holds_no_transaction_on_postgresql(postgres_url: str) -
             )
     finally:
         db.dispose()
+
+
+def test_a_hot_path_read_sends_no_begin_on_sqlite(database: Database) -> None:
+    _add_person(database, 7)
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement.split()[0].upper())
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        with database.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() == 1
+            # No transaction is open in SQLite after the statement: a writer is not held up by this reader.
+            assert connection.connection.dbapi_connection.in_transaction is False
+        assert sent == ["SELECT"]
+        sent.clear()
+        with database.read() as session:  # several reads that must agree still share one transaction
+            session.exec(text("SELECT count(*) FROM person")).one()
+            assert session.connection().connection.dbapi_connection.in_transaction is True
+        assert sent == ["BEGIN", "SELECT"]
+        sent.clear()
+        _add_person(database, 8)  # and writes still take the write lock up front
+        assert sent == ["BEGIN", "INSERT"]
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+
+
+_INSERT_PERSON = text(
+    "INSERT INTO person (user_id, role, banned, first_seen) VALUES (:id, 'user', 0, '2024-01-01')"
+)
+
+
+def _people(db: Database) -> list[int]:
+    with db.read() as session:
+        return list(session.exec(text("SELECT user_id FROM person ORDER BY user_id")).scalars())
+
+
+def test_a_core_transaction_commits_on_success_and_changes_nothing_on_error(database: Database) -> None:
+    with database.transaction() as connection:
+        connection.execute(_INSERT_PERSON, {"id": 1})
+    with pytest.raises(RuntimeError), database.transaction() as connection:
+        connection.execute(_INSERT_PERSON, {"id": 2})
+        raise RuntimeError("after the insert")
+    assert _people(database) == [1]
+
+
+def test_a_core_transaction_takes_the_write_lock_up_front_and_waits_its_turn(database: Database) -> None:
+    other = Database(database.url, timeout=0.3)  # another process: its own connections, none of our locks
+    try:
+        with _held(database, core=True):
+            with pytest.raises(DatabaseUnavailable):  # a session's write waits for it as for another session
+                _add_person(database, 1)
+            with pytest.raises(DatabaseUnavailable), other.transaction() as connection:  # SQLite's lock
+                connection.execute(_INSERT_PERSON, {"id": 2})
+    finally:
+        other.dispose()
+    _add_person(database, 3)
+    assert _people(database) == [3]

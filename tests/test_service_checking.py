@@ -6,10 +6,11 @@ import pytest
 
 from claims.errors import InvalidInput, NotFound
 from claims.service import Banned, ClaimService
-from claims.views import Outcome, Status
+from claims.views import Outcome, PersonView, Role, Status
+from tests import tables
 from tests.conftest import ADMIN_ID
 
-ALICE, BOB = 11, 12
+ALICE, BOB, CAROL = 11, 12, 13
 
 
 def test_exact_wording_is_answered_with_its_verdict_and_source(demo: ClaimService) -> None:
@@ -40,6 +41,23 @@ def test_answer_counts_an_ask_and_subscribes_the_asker(demo: ClaimService) -> No
     assert result.subscribed is True
 
 
+def test_the_answer_shows_the_claim_as_it_is_with_this_ask_counted(demo: ClaimService) -> None:
+    first = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    again = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=BOB, chat_id=BOB)
+    assert again.answer.claim == demo.get_claim(first.answer.claim.id)
+    assert (first.answer.claim.ask_count, again.answer.claim.ask_count) == (1, 2)
+    assert again.answer.claim.first_asked_at == first.answer.claim.last_asked_at
+    assert again.answer.claim.last_asked_at > first.answer.claim.last_asked_at
+
+
+def test_suggestions_show_whole_claims_with_their_verdicts(demo: ClaimService) -> None:
+    result = demo.check(text="North Korean cosmonaut", user_id=ALICE, chat_id=ALICE)
+    assert result.outcome == Outcome.SUGGESTED and result.suggestions
+    for suggestion in result.suggestions:
+        assert suggestion.claim == demo.get_claim(suggestion.claim.id)
+        assert suggestion.claim.verdict is not None and suggestion.claim.text
+
+
 def test_unknown_claim_is_queued_and_a_repeat_adds_demand(demo: ClaimService) -> None:
     first = demo.check(
         text="Les pingouins de Sibérie votent aux élections russes depuis 2019", user_id=ALICE, chat_id=ALICE
@@ -52,6 +70,58 @@ def test_unknown_claim_is_queued_and_a_repeat_adds_demand(demo: ClaimService) ->
     assert first.queued.id == again.queued.id
     assert demo.get_claim(first.queued.id).ask_count == 2
     assert demo.get_claim(first.queued.id).status == Status.PENDING
+
+
+def test_a_new_claim_from_a_queued_text_is_stored_whole(demo: ClaimService, database_url: str) -> None:
+    text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
+    result = demo.check(text=text, user_id=ALICE, chat_id=ALICE)
+    dump = tables.dump(database_url)
+    claim = next(row for row in dump["claim"] if row["id"] == result.queued.id)
+    (wording,) = (row for row in dump["wording"] if row["claim_id"] == claim["id"])
+    (logged,) = dump["submission"]
+    assert (claim["text"], claim["lang"], claim["status"]) == (result.text, "fr", Status.PENDING)
+    assert (claim["ask_count"], claim["version"], claim["merged_into_id"]) == (1, 1, None)
+    assert claim["first_asked_at"] == claim["last_asked_at"] == logged["created_at"]
+    assert claim["created_at"] is not None and claim["updated_at"] is not None
+    assert claim["appearances"] in ([], "[]")
+    assert (wording["text"], wording["lang"], wording["kind"], wording["created_by"]) == (
+        result.text,
+        "fr",
+        "user",
+        ALICE,
+    )
+    assert (logged["outcome"], logged["claim_id"], logged["score"]) == (Outcome.QUEUED, claim["id"], 1.0)
+    assert result.queued.ask_count == 1 and result.subscribed
+    assert [row["claim_id"] for row in dump["subscription"]] == [claim["id"]]
+
+
+def test_a_text_whose_claim_was_merged_away_counts_on_the_claim_it_was_merged_into(
+    demo: ClaimService,
+) -> None:
+    text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
+    merged = demo.check(text=text, user_id=ALICE, chat_id=ALICE).queued.id
+    into = demo.check(
+        text="Des ours polaires gardent la frontière nord-coréenne la nuit", user_id=BOB, chat_id=BOB
+    ).queued.id
+    # The target says it too, so the merged claim keeps its wording and the fingerprint still finds it first.
+    demo.add_wording(actor_id=ADMIN_ID, claim_id=into, text=text)
+    demo.merge(actor_id=ADMIN_ID, from_id=merged, into_id=into)
+    again = demo.check(text=text, user_id=CAROL, chat_id=CAROL)
+    assert again.outcome == Outcome.QUEUED and not again.new_claim
+    assert again.queued.id == into and again.queued.ask_count == 3 and again.subscribed
+    assert demo.log()[0].claim_id == into
+    assert demo.get_claim(merged).id == into and demo.get_claim(into).ask_count == 3
+
+
+def test_a_reworded_repeat_counts_on_the_pending_claim_it_matches(demo: ClaimService) -> None:
+    first = demo.check(
+        text="Les pingouins de Sibérie votent aux élections russes depuis 2019", user_id=ALICE, chat_id=ALICE
+    )
+    again = demo.check(
+        text="Depuis 2019 les pingouins de Sibérie votent aux élections russes", user_id=BOB, chat_id=BOB
+    )
+    assert again.outcome == Outcome.QUEUED and not again.new_claim
+    assert again.queued.id == first.queued.id and again.queued.ask_count == 2
 
 
 def test_every_submission_is_logged_with_its_outcome(demo: ClaimService) -> None:
@@ -102,6 +172,26 @@ def test_banned_person_is_refused_and_adds_no_demand(demo: ClaimService) -> None
     with pytest.raises(Banned):
         demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
     assert demo.log() == []
+
+
+def _refused_with_view(service: ClaimService, view_of: int, *, banned: bool) -> None:
+    """Alice's check, handed a caller's view of `view_of`, is refused as banned, and nothing is logged."""
+    view = PersonView(
+        user_id=view_of, role=Role.USER, banned=banned, language=None, granted_by=None, granted_at=None
+    )
+    with pytest.raises(Banned):
+        service.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE, person=view)
+    assert service.log() == []
+
+
+def test_a_check_refuses_whom_the_caller_read_as_banned(demo: ClaimService) -> None:
+    # The row says Alice may ask; the caller's read of her for this request says banned: that read is used.
+    _refused_with_view(demo, ALICE, banned=True)
+
+
+def test_a_check_reads_the_person_when_the_callers_view_is_of_someone_else(demo: ClaimService) -> None:
+    demo.ban(actor_id=ADMIN_ID, user_id=ALICE)
+    _refused_with_view(demo, BOB, banned=False)
 
 
 def test_none_of_these_queues_the_original_text(demo: ClaimService) -> None:

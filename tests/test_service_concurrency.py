@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from claims.service import ClaimService
@@ -107,3 +108,27 @@ def _try(call):
     except Exception as exc:
         return getattr(exc, "code", repr(exc))
     return None
+
+
+def test_a_claim_published_while_a_repeat_waits_for_the_queue_is_not_counted_on(
+    service: ClaimService,
+) -> None:
+    text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
+    first = service.check(text=text, user_id=100, chat_id=100).queued.id
+    with ThreadPoolExecutor(1) as pool:
+        # The repeat (another wording, so no fingerprint match) searches and finds the pending claim, then
+        # waits for the queue while a reviewer publishes that claim.
+        with service._queue_lock:
+            repeat = pool.submit(
+                service.check,
+                text="Depuis 2019 les pingouins de Sibérie votent aux élections russes",
+                user_id=101,
+                chat_id=101,
+            )
+            time.sleep(1.0)
+            service.publish_verdict(actor_id=ADMIN_ID, claim_id=first, rating="false", url="https://e.org/p")
+        result = repeat.result(timeout=30)
+    # Searched while the claim was pending (else it would have been answered), queued after it was published:
+    # a published claim takes no queued ask, so the text opens a claim of its own.
+    assert result.outcome == Outcome.QUEUED and result.new_claim and result.queued.id != first
+    assert service.get_claim(first).ask_count == 1

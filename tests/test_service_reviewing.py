@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from claims.ratings import Rating
+from claims.records import ReviewRecord, SourceRecord
 from claims.service import ClaimService
 from claims.views import Outcome, Role, Status
 from tests.conftest import ADMIN_ID, REVIEWER_ID
@@ -195,3 +197,38 @@ def test_ids_beyond_the_key_columns_are_simply_not_found(service: ClaimService, 
     ):
         with pytest.raises(NotFound):
             call()
+
+
+def test_views_show_each_verdict_with_its_own_sources_in_order(service: ClaimService) -> None:
+    sourced = "Giraffes were seen voting in the Helsinki city council elections"
+    bare = "Zebras were appointed to the board of the Bank of Finland last spring"
+    service.import_records(
+        [
+            ReviewRecord(
+                claim_text=sourced,
+                rating=Rating.FALSE,
+                sources=[
+                    SourceRecord(url="https://a.example/1", publisher="A", title="one"),
+                    SourceRecord(url="https://b.example/2", publisher="B", title="two"),
+                    SourceRecord(url="https://c.example/3"),
+                ],
+            ),
+            ReviewRecord(claim_text=bare, rating=Rating.TRUE),  # no review URL, no sources
+        ]
+    )
+    first = service.match(sourced, limit=1)[1][0].claim.id
+    second = service.match(bare, limit=1)[1][0].claim.id
+    service.publish_verdict(
+        actor_id=ADMIN_ID, claim_id=first, rating="mostly-false", url="https://fix.example/x"
+    )
+    details = service.claim_details(actor_id=ADMIN_ID, claim_id=first)
+    assert [v.rating for v in details.history] == [Rating.FALSE, Rating.MOSTLY_FALSE]
+    assert [(s.url, s.publisher, s.title) for s in details.history[0].sources] == [
+        ("https://a.example/1", "A", "one"),
+        ("https://b.example/2", "B", "two"),
+        ("https://c.example/3", None, None),
+    ]
+    assert [s.url for s in details.history[1].sources] == ["https://fix.example/x"]
+    assert details.verdict == details.history[1] == service.get_claim(first).verdict
+    plain = service.get_claim(second)
+    assert plain.verdict is not None and plain.verdict.rating == Rating.TRUE and plain.verdict.sources == ()

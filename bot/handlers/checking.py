@@ -81,6 +81,7 @@ async def _check(update: Update, context: BotContext, text: str) -> None:
         chat_type=chat.type,
         lang_hint=context.lang_hint,
         queue=private,
+        person=context.person,
     )
     if not private and result.outcome != Outcome.ANSWERED:
         return
@@ -113,7 +114,9 @@ async def queue_text(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     submission_id = int(context.matches[0].group(1))
-    result = await context.service.queue_submission(submission_id=submission_id, user_id=query.from_user.id)
+    result = await context.service.queue_submission(
+        submission_id=submission_id, user_id=query.from_user.id, person=context.person
+    )
     await drop_buttons(query)
     reply, markup = render.check_reply(result, context.reply_language(result.lang))
     await context.bot.send_message(update.effective_chat.id, reply, reply_markup=markup)
@@ -125,7 +128,7 @@ async def pick(update: Update, context: BotContext) -> None:
     await query.answer()
     submission_id, claim_id = (int(group) for group in context.matches[0].groups())
     claim = await context.service.choose_suggestion(
-        submission_id=submission_id, claim_id=claim_id, user_id=query.from_user.id
+        submission_id=submission_id, claim_id=claim_id, user_id=query.from_user.id, person=context.person
     )
     reply, markup = render.answer_reply(claim, submission_id, context.reply_language(claim.lang))
     await edit_text(query, reply, markup)

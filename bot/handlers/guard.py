@@ -29,7 +29,7 @@ async def guard(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     # Inline queries come one per keystroke: they get a budget of their own, not the person's messages'.
     pace = context.bot_data.limiter.hit((user.id, "inline") if update.inline_query else user.id)
-    person = await context.service.person(user.id)
+    context.person = person = await context.service.person(user.id)
     context.user_data.choice, context.user_data.role = person.language, person.role
     if person.banned:
         raise ApplicationHandlerStop

@@ -7,9 +7,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import event
+
 from bot import callbacks
 from tests import tables
-from tests.bot.support import ADMIN, ANN, KNOWN_EN, MALLORY, Driver, queued_update, slow_person_then_ann
+from tests.bot.support import (
+    ADMIN,
+    ANN,
+    KNOWN_EN,
+    MALLORY,
+    VAGUE,
+    Driver,
+    queued_update,
+    slow_person_then_ann,
+)
 
 PENDING = "The mayor of Lyon banned bicycles on every bridge of the city last week"
 
@@ -44,6 +55,34 @@ async def test_the_banned_get_no_answer_of_any_kind_and_leave_no_trace(driver: D
         await driver.process(update)
     assert driver.stand_in.calls[calls:] == []  # not one Bot API call: no reply, no button answer
     assert tables.dump(driver.database_url) == before  # no submission, no ask, no subscription
+
+
+async def test_each_update_reads_the_person_once_and_a_ban_stops_the_very_next_one(driver: Driver) -> None:
+    # The guard reads who is asking before any handler runs, and the service is handed that read instead of
+    # reading the row again: one read per update, and still a fresh one for each.
+    reads: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM person" in statement:
+            reads.append(statement)
+
+    engine = driver.service.service.db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        card = await driver.reply(MALLORY, KNOWN_EN)
+        assert "#1" in card.text and len(reads) == 1
+        suggestions = await driver.reply(MALLORY, VAGUE)
+        assert len(reads) == 2
+        await driver.press(MALLORY, suggestions, "wants to reduce")
+        assert len(reads) == 3
+        _, queued = await driver.press(MALLORY, card, "Not what I meant")
+        assert "logged it as" in queued[-1].text and len(reads) == 4
+        await driver.reply(ADMIN, f"/ban {MALLORY.id}")
+        before = tables.dump(driver.database_url)
+        assert await driver.send(MALLORY, PENDING) == []
+        assert tables.dump(driver.database_url) == before
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 async def test_a_banned_asker_is_not_notified_of_the_verdict(driver: Driver) -> None:
