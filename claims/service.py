@@ -1110,7 +1110,7 @@ class ClaimService:
 
     @staticmethod
     def _live_row(connection: Connection, claim_id: int) -> Row:
-        """`_live` as a Core row: the claim `claim_id` stands for now, merges followed, each row locked."""
+        """The claim `claim_id` stands for now, merges followed, each row locked (so no merge moves it on)."""
         for _ in range(33):
             row = connection.execute(_CLAIM_BY_ID_LOCKED, {"claim": claim_id}).first()
             if row is None:
@@ -1138,15 +1138,6 @@ class ClaimService:
             if claim.merged_into_id is None:
                 return claim
             claim = self._get(session, claim.merged_into_id)
-        return claim
-
-    def _live(self, session: Session, claim_id: int) -> Claim:
-        """The claim `claim_id` stands for now, merges followed, each row locked (so no merge moves it on)."""
-        claim = self._get(session, claim_id, lock=True)
-        for _ in range(32):
-            if claim.merged_into_id is None:
-                break
-            claim = self._get(session, claim.merged_into_id, lock=True)
         return claim
 
     def _move_ask(self, session: Executor, from_id: int | None, to_id: int, now: datetime) -> Row | None:
