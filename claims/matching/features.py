@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from claims.matching.index import BM25_B, BM25_K1
+from claims.matching.index import bm25
 from claims.matching.normalise import name_terms, tokens
 
 __all__ = [
@@ -153,14 +153,6 @@ def query_context(
     return QueryContext(query=query, weight=math.fsum(map(stats.idf, query.unique)), stats=stats, date=date)
 
 
-def _bm25(found: frozenset[str], wording: PreparedText, stats: CorpusStats) -> float:
-    # Okapi BM25 with tantivy's constants, each query term once: the features must be computable for any text
-    # (`Matcher.score`), not only for the ones the index returned with a score.
-    norm = BM25_K1 * (1.0 - BM25_B + BM25_B * len(wording.terms) / stats.average_length)
-    idf, counts = stats.idf, wording.counts
-    return math.fsum(idf(term) * counts[term] * (BM25_K1 + 1.0) / (counts[term] + norm) for term in found)
-
-
 def pair_features(context: QueryContext, wording: PreparedText, *, semantic: float = 0.0) -> list[float]:
     """The features of one wording against the query, in `FEATURE_NAMES` order (claim-level ones zero)."""
     query = context.query
@@ -211,7 +203,12 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
         year_agree = 1.0 if context.date[0] in wording.years else 0.0
         month_agree = 1.0 if context.date in wording.months else 0.0
     return [
-        math.log1p(_bm25(found, wording, stats) / math.log(2.0 + stats.size)),
+        # BM25 computed here, each query term once: the features must be computable for any text
+        # (`Matcher.score`), not only for the ones the index returned with a score.
+        math.log1p(
+            bm25(found, idf, wording.counts.__getitem__, len(wording.terms), stats.average_length)
+            / math.log(2.0 + stats.size)
+        ),
         weight_found / weight_wording if weight_wording > 0 else 0.0,
         weight_found / context.weight if context.weight > 0 else 0.0,
         rarest_found / rarest if rarest > 0 else 0.0,

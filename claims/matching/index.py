@@ -23,13 +23,13 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
 
-__all__ = ["Candidate", "IndexLocked", "StoredWording", "TermIndex", "index_in_use"]
+__all__ = ["Candidate", "IndexLocked", "StoredWording", "TermIndex", "bm25", "index_in_use"]
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 # database (the service sees watermark 0 and re-adds every wording) instead of silently matching badly.
 FORMAT_VERSION = 1
 _META_FILE = "matcher-meta.json"
-# tantivy's BM25 constants (fixed in tantivy); the features reuse them so both agree on what a match weighs.
+# tantivy's BM25 constants (fixed in tantivy); `bm25` uses them for the index's buffer and the features alike,
+# so all agree on what a match weighs.
 BM25_K1 = 1.2
 BM25_B = 0.75
 # The rarest terms of a query that the inverted index is asked for (see `TermIndex.search`).
@@ -71,6 +72,16 @@ class Candidate:
 
     bm25: float
     wording: StoredWording
+
+
+def bm25(
+    terms: Iterable[str], idf: Callable[[str], float], tf: Callable[[str], int], length: int, average: float
+) -> float:
+    """Okapi BM25 with tantivy's constants of a wording of `length` terms (`tf`: how often it holds a term) for
+    `terms`, each counted once. A sum by `math.fsum`: exact, so the same in every process whatever order a set
+    of terms comes in (string hashing differs per process: the match workers')."""
+    norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average)
+    return math.fsum(idf(term) * (count := tf(term)) * (BM25_K1 + 1.0) / (count + norm) for term in terms)
 
 
 def _schema() -> tantivy.Schema:
@@ -359,11 +370,8 @@ class TermIndex:
         for wording in recent:
             if wanted.isdisjoint(wording.terms):
                 continue
-            norm = BM25_K1 * (1.0 - BM25_B + BM25_B * len(wording.terms) / average)
-            # fsum: exact, so the same in every process whatever order the set (string hashing) gives.
-            score = math.fsum(
-                self.idf(term) * (tf := wording.terms.count(term)) * (BM25_K1 + 1.0) / (tf + norm)
-                for term in wanted.intersection(wording.terms)
+            score = bm25(
+                wanted.intersection(wording.terms), self.idf, wording.terms.count, len(wording.terms), average
             )
             yield score, wording.wording_id, wording.claim_id, wording
 
