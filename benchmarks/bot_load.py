@@ -77,6 +77,7 @@ class Phase:
     answered_in_phase: int = 0
     notifications: list[float] = field(default_factory=list)
     bot_cpu: float = 0.0
+    worker_cpu: float = 0.0  # the match workers' share of `bot_cpu`
     load_cpu: float = 0.0
     others: list[str] = field(default_factory=list)
 
@@ -204,11 +205,13 @@ async def closed_loop(crowd: Crowd, concurrency: int, seconds: float) -> None:
 
 async def run_phase(crowd: Crowd, bot: BotProcess, name: str, driver: object) -> Phase:
     crowd.phase = phase = Phase(name)
-    cpu, own = bot.cpu_seconds(), time.process_time()
+    (main, workers), own = bot.cpu_split(), time.process_time()
     phase.started = time.perf_counter()
     await driver  # type: ignore[misc]
     phase.ended = time.perf_counter()
-    phase.bot_cpu = (bot.cpu_seconds() - cpu) / (phase.ended - phase.started)
+    main_after, workers_after = bot.cpu_split()
+    phase.worker_cpu = (workers_after - workers) / (phase.ended - phase.started)
+    phase.bot_cpu = (main_after - main) / (phase.ended - phase.started) + phase.worker_cpu
     phase.load_cpu = (time.process_time() - own) / (phase.ended - phase.started)
     await crowd.drain(20)
     await asyncio.sleep(1.5)  # notifications of the last verdicts (the outbox looks every second)
@@ -237,6 +240,14 @@ def report(kind: str, phase: Phase, label: str) -> None:
         f"{k} p50 {_pct(v, 0.5):.1f} p95 {_pct(v, 0.95):.1f} ms" for k, v in sorted(phase.latencies.items())
     )
     print(f"{'':<9}   replies: {mix}\n{'':<9}   latency: {per_kind}")
+    if phase.answered_in_phase:
+        # CPU per update answered: the figure to cut, steadier than throughput on a busy machine.
+        per = 1000 * seconds / phase.answered_in_phase
+        main = phase.bot_cpu - phase.worker_cpu
+        print(
+            f"{'':<9}   CPU per update: bot {per * main:.2f} ms, workers {per * phase.worker_cpu:.2f} ms, "
+            f"load generator {per * phase.load_cpu:.2f} ms"
+        )
     if phase.others:
         print(f"{'':<9}   unrecognised replies: {phase.others}")
 

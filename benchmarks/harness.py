@@ -148,7 +148,11 @@ class BotProcess:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the bot process and its live children (match workers) have used so far."""
-        return sum(process_cpu_seconds(pid) for pid in (self.pid, *children(self.pid)))
+        return sum(self.cpu_split())
+
+    def cpu_split(self) -> tuple[float, float]:
+        """User + system CPU time so far of the bot process itself, and of its live children (match workers)."""
+        return process_cpu_seconds(self.pid), sum(process_cpu_seconds(pid) for pid in children(self.pid))
 
     def rss_mb(self) -> float:
         """The bot process's resident memory now, in MB."""

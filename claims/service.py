@@ -262,6 +262,8 @@ class ClaimService:
                 query = found[0]
         # No worker took it: search here (a second request to the pool would most likely fail the same way).
         hits = found[1] if found is not None else self._local_hits(query, synced=self._pool is None)
+        # Only matched hits are answered, offered or counted on: the others' claims are not read.
+        hits = _matched(hits)
         pairs = self._live_claims(hits)
         published = [(hit, claim) for hit, claim in pairs if claim.status == Status.PUBLISHED]
         private = chat_type == "private" and user_id is not None and chat_id is not None
@@ -365,9 +367,7 @@ class ClaimService:
     def search_published(self, *, text: str, limit: int = 5, lang_hint: str | None = None) -> list[Candidate]:
         """Published claims matching a text, best first (inline mode); logs nothing."""
         _, query = self._prepare(text, lang_hint)
-        pairs = [
-            (h, c) for h, c in self._candidates(query) if c.status == Status.PUBLISHED and h.tier != Tier.NONE
-        ]
+        pairs = [(h, c) for h, c in self._candidates(query, matched=True) if c.status == Status.PUBLISHED]
         pairs = pairs[:limit]
         with self.db.read() as session:
             views = _claim_views(session, [c for _, c in pairs])
@@ -942,10 +942,12 @@ class ClaimService:
         return have
 
     def _candidates(
-        self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False
+        self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False, matched: bool = False
     ) -> list[tuple[Hit, ClaimRow]]:
-        """Index hits resolved to live claims (merges followed), best first, one per claim."""
-        return self._live_claims(self._hits(query, limit=limit, synced=synced))
+        """Index hits resolved to live claims (merges followed), best first, one per claim; `matched`: only the
+        hits of a tier the bot may show (their claims alone are read)."""
+        hits = self._hits(query, limit=limit, synced=synced)
+        return self._live_claims(_matched(hits) if matched else hits)
 
     def _hits(self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False) -> list[Hit]:
         """What the index finds for `query`, best first: a match worker's search when one can take it (it brings
@@ -1007,7 +1009,7 @@ class ClaimService:
                 # wording, a merge bumps the version), so when none was similar then, none is now.
                 similar = _similar(self._live_claims(searched.hits)) if searched.similar else []
             else:
-                similar = _similar(self._candidates(query, synced=True))
+                similar = _similar(self._candidates(query, synced=True, matched=True))
             with self.db.transaction() as connection:
                 if not self.db.sqlite:
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
@@ -1329,12 +1331,17 @@ def _claim_views(reader: Session | Connection, claims: list[ClaimRow]) -> list[C
 
 
 class _Searched(NamedTuple):
-    """A check's search, handed to the queue: the index version it was made at, its hits, and whether any of
-    their claims was then one a queued text would count on (`_similar`)."""
+    """A check's search, handed to the queue: the index version it was made at, its matched hits, and whether
+    any of their claims was then one a queued text would count on (`_similar`)."""
 
     version: int
     hits: list[Hit]
     similar: bool
+
+
+def _matched(hits: list[Hit]) -> list[Hit]:
+    """The hits the bot may answer with or offer (tier above `NONE`), best first."""
+    return [hit for hit in hits if hit.tier != Tier.NONE]
 
 
 def _similar(pairs: list[tuple[Hit, ClaimRow]]) -> list[tuple[Hit, ClaimRow]]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from claims.errors import InvalidInput, NotFound
-from claims.service import Banned, ClaimService
+from claims.matching import Tier, prepare_query
+from claims.service import SEARCH_DEPTH, Banned, ClaimService
 from claims.views import Outcome, PersonView, Role, Status
 from tests import tables
 from tests.conftest import ADMIN_ID
@@ -277,3 +279,36 @@ def test_demo_translations_are_stored_in_their_own_language(demo: ClaimService) 
     langs = {w.text: w.lang for w in details.wordings}
     assert langs["Rustem Umerov is Ukraine's new defence minister"] == "en"
     assert langs["Roustem Oumerov est le nouveau ministre ukrainien de la Défense"] == "fr"
+
+
+def _claim_ids_read(service: ClaimService, **check: object) -> list[int]:
+    """The claim ids the check's reads of claims by id asked for (`WHERE claim.id IN (...)`), in order."""
+    asked: list[int] = []
+
+    def record(_conn: object, _cursor: object, statement: str, parameters: object, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "claim.id IN (" in statement:
+            asked.extend(v for v in parameters if isinstance(v, int))
+
+    event.listen(service.db.engine, "before_cursor_execute", record)
+    try:
+        service.check(**check)
+    finally:
+        event.remove(service.db.engine, "before_cursor_execute", record)
+    return asked
+
+
+def test_a_check_reads_only_the_claims_of_hits_it_may_show(demo: ClaimService) -> None:
+    text = "Putin and Kim Jong-un met in Moscow"
+    demo.sync_index()
+    hits = demo.matcher.search(prepare_query(text), limit=SEARCH_DEPTH)
+    shown = {h.claim_id for h in hits if h.tier != Tier.NONE}
+    assert shown and len(shown) < len({h.claim_id for h in hits})  # some hits are too weak to show
+    assert set(_claim_ids_read(demo, text=text, user_id=ALICE, chat_id=ALICE)) == shown
+
+
+def test_a_check_whose_hits_are_all_too_weak_reads_no_claim(demo: ClaimService) -> None:
+    text = "Flying saucers landed in Pyongyang during the parade"
+    demo.sync_index()
+    hits = demo.matcher.search(prepare_query(text), limit=SEARCH_DEPTH)
+    assert hits and all(h.tier == Tier.NONE for h in hits)  # found, but nothing to show
+    assert _claim_ids_read(demo, text=text, user_id=ALICE, chat_id=ALICE, queue=False) == []
