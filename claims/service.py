@@ -146,6 +146,7 @@ class ClaimService:
     def __init__(self, db: Database, settings: Settings, matcher: Matcher | None = None) -> None:
         self.db = db
         self.settings = settings
+        self._owns_matcher = matcher is None
         self.matcher = matcher or Matcher(
             MatchConfig(
                 answer_threshold=settings.match_answer_threshold,
@@ -204,11 +205,15 @@ class ClaimService:
         return self._pool
 
     def close(self) -> None:
-        """Stop the match workers, persist the index (when it has a directory) and release the database."""
+        """Stop the match workers, persist the index (when it has a directory), release the index's writer lock
+        (when this service opened the index: another process may write it next) and the database."""
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        self.matcher.save()
+        if self._owns_matcher:
+            self.matcher.close()
+        else:
+            self.matcher.save()
         self.db.dispose()
 
     # ------------------------------------------------------------------ index

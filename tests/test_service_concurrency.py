@@ -6,6 +6,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from claims.demo import load_demo
+from claims.matching.index import index_in_use
 from claims.service import ClaimService
 from claims.settings import Settings
 from claims.views import Outcome
@@ -132,3 +134,15 @@ def test_a_claim_published_while_a_repeat_waits_for_the_queue_is_not_counted_on(
     # a published claim takes no queued ask, so the text opens a claim of its own.
     assert result.outcome == Outcome.QUEUED and result.new_claim and result.queued.id != first
     assert service.get_claim(first).ask_count == 1
+
+
+def test_a_closed_service_lets_go_of_its_index_for_the_next_writer(settings: Settings, tmp_path) -> None:
+    # An import, then the bot (another process) on the same INDEX_DIR: the import's service must release the
+    # index's writer lock when closed, not whenever its objects happen to be freed.
+    on_disk = settings.model_copy(update={"index_dir": tmp_path / "index"})
+    importer = ClaimService.from_settings(on_disk, migrate=False)
+    load_demo(importer)
+    importer.sync_index()
+    assert index_in_use(tmp_path / "index" / "lexical")
+    importer.close()
+    assert not index_in_use(tmp_path / "index" / "lexical")  # though `importer` is still referenced
