@@ -227,3 +227,17 @@ def test_snapshots_taken_while_another_process_commits_are_each_one_commit(tmp_p
         stop.set()
         writer.join(30)
     assert len(made) >= 10 and len(set(made)) >= 5  # copies of many different commits
+
+
+def test_idf_follows_every_new_wording_and_a_lookup_keeps_the_statistics_it_was_taken_at():
+    index = TermIndex(None)
+    index.add(StoredWording(1, 1, "en", "towers spread the virus", ("tower", "spread", "virus")))
+    before = index.idf_lookup
+    rare = before("tower")
+    assert rare == index.idf("tower") and before("unseen") > rare  # a term no wording holds is the rarest
+    index.add(StoredWording(2, 2, "en", "towers everywhere", ("tower", "everywher")))
+    # Now in two wordings of two: rarer no more, for `idf` and for lookups taken from now on.
+    assert index.idf("tower") < rare
+    assert index.idf_lookup("tower") == index.idf("tower")
+    # A lookup taken before the change keeps scoring one search against one set of statistics.
+    assert before("tower") == rare

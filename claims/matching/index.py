@@ -23,6 +23,7 @@ import os
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,7 @@ class TermIndex:
         self._unbuffered_terms = 0  # terms of new wordings past a full buffer, counted once committed
         self._index = self._open()
         self._searcher = self._index.searcher()
-        self._idf: dict[str, float] = {}
+        self._idf = _IdfTable(self)
         # Committed document frequencies, which change only with the searcher: kept beside it (one object,
         # swapped whole) while `_idf` is emptied by every new wording, which changes every term's IDF.
         self._committed_freq: tuple[tantivy.Searcher, dict[str, int]] = (self._searcher, {})
@@ -223,7 +224,7 @@ class TermIndex:
                 self._recent[wording.wording_id] = wording
                 for term in set(wording.terms):
                     self._recent_freq[term] = self._recent_freq.get(term, 0) + 1
-                self._idf = {}  # the statistics count buffered wordings too
+                self._idf = _IdfTable(self)  # the statistics count buffered wordings too
             else:
                 self._dirty = True
 
@@ -290,7 +291,7 @@ class TermIndex:
             self._searcher = self._index.searcher()
             self._total_terms += self._unbuffered_terms
             self._unbuffered_terms = 0
-            self._idf = {}
+            self._idf = _IdfTable(self)
             self._committed_freq = (self._searcher, {})
             self._dirty = False
             self._recent, self._recent_freq = {}, {}
@@ -387,16 +388,19 @@ class TermIndex:
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency of `term` (tantivy's formula), cached until the next change."""
-        cached = self._idf.get(term)
-        if cached is not None:
-            return cached
+        return self._idf[term]
+
+    @property
+    def idf_lookup(self) -> Callable[[str], float]:
+        """`idf` as the statistics stand now, for one search's many calls: a dictionary lookup (no Python call
+        once a term is cached), and every term valued against the same statistics even if a wording is added
+        meanwhile."""
+        return self._idf.__getitem__
+
+    def _compute_idf(self, term: str) -> float:
         doc_freq = self.doc_freq(term)
         total = max(1, self._searcher.num_docs + len(self._recent))
-        value = math.log(1.0 + (total - doc_freq + 0.5) / (doc_freq + 0.5))
-        if len(self._idf) > _MAX_CACHED_TERMS:
-            self._idf.clear()
-        self._idf[term] = value
-        return value
+        return math.log(1.0 + (total - doc_freq + 0.5) / (doc_freq + 0.5))
 
     @property
     def average_length(self) -> float:
@@ -406,6 +410,28 @@ class TermIndex:
         and a mean over millions barely moves)."""
         docs = self._searcher.num_docs + len(self._recent)
         return self._total_terms / docs if docs and self._total_terms > 0 else 10.0
+
+
+class _IdfTable(dict[str, float]):
+    """IDF by term, computed on first lookup (`__missing__`) and kept until the index's statistics change
+    (the index then starts a new table). It refers to its index weakly: no reference cycle, so an index
+    dropped without `close` still lets go of its writer lock at once, as before."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: TermIndex) -> None:
+        super().__init__()
+        self._index = weakref.ref(index)
+
+    def __missing__(self, term: str) -> float:
+        index = self._index()
+        if index is None:
+            raise ReferenceError("the index of this IDF table is gone")
+        value = index._compute_idf(term)
+        if len(self) > _MAX_CACHED_TERMS:
+            self.clear()
+        self[term] = value
+        return value
 
 
 def index_in_use(path: Path) -> bool:

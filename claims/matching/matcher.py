@@ -165,7 +165,7 @@ class Matcher:
 
     def _stats(self) -> CorpusStats:
         return CorpusStats(
-            idf=self._index.idf, average_length=self._index.average_length, size=len(self._index)
+            idf=self._index.idf_lookup, average_length=self._index.average_length, size=len(self._index)
         )
 
     def _context(self, query: Query) -> QueryContext:
