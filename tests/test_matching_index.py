@@ -241,3 +241,21 @@ def test_idf_follows_every_new_wording_and_a_lookup_keeps_the_statistics_it_was_
     assert index.idf_lookup("tower") == index.idf("tower")
     # A lookup taken before the change keeps scoring one search against one set of statistics.
     assert before("tower") == rare
+
+
+def test_a_floor_leaves_out_wordings_far_below_the_best_without_reading_them():
+    index = TermIndex(None)
+    index.add(StoredWording(1, 1, "en", "", ("tower", "spread", "virus", "europ")))
+    index.add(StoredWording(2, 2, "en", "", ("tower", "paint", "red")))
+    for number in range(3, 40):  # "tower" is common, the other query terms are rare
+        index.add(StoredWording(number, number, "en", "", ("tower", f"filler{number}")))
+    terms = ["tower", "spread", "virus", "europ"]
+    every = index.search(terms, limit=50, claims=50)
+    assert [c.wording.wording_id for c in every][:1] == [1] and len(every) == 39
+    best = every[0].bm25
+    kept = index.search(terms, limit=50, claims=50, floor=0.3)
+    assert kept == [c for c in every if c.bm25 >= 0.3 * best]
+    assert 1 <= len(kept) < len(every)
+    # The floor is a share of the best wording left after exclusions, not of an excluded one.
+    rest = index.search(terms, limit=50, claims=50, exclude={1}, floor=0.3)
+    assert rest and rest == [c for c in every[1:] if c.bm25 >= 0.3 * every[1].bm25]

@@ -316,10 +316,17 @@ class TermIndex:
         )
 
     def search(
-        self, terms: Sequence[str], *, limit: int, claims: int, exclude: Container[int] = ()
+        self,
+        terms: Sequence[str],
+        *,
+        limit: int,
+        claims: int,
+        exclude: Container[int] = (),
+        floor: float = 0.0,
     ) -> list[Candidate]:
         """The best wordings for `terms` by BM25 (any term may match), best first: among the `limit` best, those
-        of the first `claims` distinct claims not in `exclude`."""
+        of the first `claims` distinct claims not in `exclude`, and with `floor`, only those scoring at least
+        that share of the best of them (the others' stored fields are not even read)."""
         unique = list(dict.fromkeys(terms))
         if not unique or limit <= 0 or claims <= 0:
             return []
@@ -351,9 +358,14 @@ class TermIndex:
         ranked.sort(key=lambda hit: (-hit[0], hit[1]))
         kept: set[int] = set()
         found: list[Candidate] = []
+        least = 0.0
         for score, _, claim_id, where in ranked[:limit]:
             if claim_id in exclude:
                 continue
+            if not found:
+                least = floor * score
+            elif score < least:
+                break  # best first: every later one is under the floor too
             if claim_id not in kept:
                 if len(kept) >= claims:
                     continue
