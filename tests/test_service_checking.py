@@ -287,7 +287,9 @@ def _claim_ids_read(service: ClaimService, **check: object) -> list[int]:
 
     def record(_conn: object, _cursor: object, statement: str, parameters: object, *_args: object) -> None:
         if statement.lstrip().upper().startswith("SELECT") and "claim.id IN (" in statement:
-            asked.extend(v for v in parameters if isinstance(v, int))
+            # Positional on SQLite, named on PostgreSQL.
+            values = parameters.values() if isinstance(parameters, dict) else parameters
+            asked.extend(v for v in values if isinstance(v, int))
 
     event.listen(service.db.engine, "before_cursor_execute", record)
     try:
