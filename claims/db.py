@@ -11,13 +11,13 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
@@ -214,6 +214,16 @@ class Database:
             if exc.connection_invalidated:
                 raise DatabaseUnavailable(_short(exc)) from exc
             raise
+
+    def refresh_statistics(self, tables: Sequence[str]) -> None:
+        """Have PostgreSQL's planner re-read `tables` (`ANALYZE`), after a bulk change. Until autovacuum gets
+        to it, the planner of freshly imported tables has no statistics and may scan a whole table where an
+        index would do: an answer's verdict-and-sources read took 54 ms instead of 0.1 ms after importing
+        100,000 claims. SQLite plans from its indexes without statistics: nothing to do there."""
+        if self.sqlite:
+            return
+        with self.transaction() as connection:
+            connection.execute(text("ANALYZE " + ", ".join(tables)))
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -61,6 +61,10 @@ from claims.views import (
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fr")
+# An import adding this many claims or verdicts refreshes the planner's statistics of the tables it fills
+# (PostgreSQL; see `Database.refresh_statistics`); smaller changes are autovacuum's business.
+REFRESH_STATISTICS_AFTER = 1_000
+IMPORTED_TABLES = ("claim", "wording", "verdict", "source")
 SEARCH_DEPTH = 20  # candidates fetched from the index before filtering by claim status
 MAX_SUGGESTIONS = 3
 RACE_WINDOW = timedelta(minutes=5)  # a verdict by someone else this recent is reported to the next reviewer
@@ -830,6 +834,8 @@ class ClaimService:
             report = transfer.import_records(session, records, progress=progress, now=now, events=events)
             for claim_id, verdict_id in events.corrections:
                 self._enqueue(session, claim_id, "correction", f"v{verdict_id}", now)
+        if report.created + report.verdicts_added >= REFRESH_STATISTICS_AFTER:
+            self.db.refresh_statistics(IMPORTED_TABLES)
         if self.matcher.index_dir is not None:
             # A persisted index is brought up to date now, so the bot reopens it ready; an in-memory one
             # lives only as long as this process and catches up at its next search, if any.
