@@ -305,7 +305,7 @@ class ClaimService:
                 subscribed=subscribed,
             )
 
-        offered = [(hit, claim) for hit, claim in published if hit.tier != Tier.NONE][:MAX_SUGGESTIONS]
+        offered = published[:MAX_SUGGESTIONS]  # every hit here is matched (`_matched` above)
         if offered or not queue:
             outcome = Outcome.SUGGESTED if offered and queue else Outcome.UNMATCHED
             with self.db.transaction() as connection:
