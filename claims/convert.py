@@ -97,12 +97,18 @@ def _verdicts_of(connection: Connection, claim_ids: list[int]) -> dict[int, list
     }
 
 
+def as_connection(reader: Session | Connection) -> Connection:
+    """The connection a read goes through: a session's own, or the connection itself (a write made of Core
+    statements has no session)."""
+    return reader.connection() if isinstance(reader, Session) else reader
+
+
 def claim_views(
     reader: Session | Connection, claims: Sequence[Claim | Row], *, details: bool = False
 ) -> list[ClaimView]:
     """Views of claims (models or rows) with their current verdict; `details` adds wordings, history and
     subscriber counts. `reader`: a session, or a connection (a write made of Core statements has no session)."""
-    connection = reader.connection() if isinstance(reader, Session) else reader
+    connection = as_connection(reader)
     ids = [c.id for c in claims if c.id is not None]
     history: dict[int, list[VerdictView]] = {}
     wordings: dict[int, list[WordingView]] = defaultdict(list)

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from claims import transfer
-from claims.convert import claim_view, claim_views, submission_views, verdict_views
+from claims.convert import as_connection, claim_view, claim_views, submission_views, verdict_views
 from claims.db import Database, upgrade
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from claims.indexing import sync_matcher
@@ -1336,7 +1336,7 @@ def _claim_views(reader: Session | Connection, claims: list[ClaimRow]) -> list[C
     """Views of claims chosen from `_live_claims`' pairs, each read whole now, in the given order."""
     if not claims:
         return []
-    connection = reader.connection() if isinstance(reader, Session) else reader
+    connection = as_connection(reader)
     rows = {r.id: r for r in connection.execute(_CLAIMS, {"ids": [c.id for c in claims]})}
     return claim_views(connection, [rows[c.id] for c in claims])
 
