@@ -107,13 +107,16 @@ _TAKE_ASK = (
 _RECORD = insert(_SUBMISSION_TABLE).returning(_SUBMISSION_TABLE.c.id)
 # The queue's statements (one transaction per queued text, under the queue's lock): Core on the session's
 # connection, each claim row read back by the statement that writes it (RETURNING), not by a SELECT after it.
+# The claim a text repeats exactly: pending, rejected or merged, i.e. every status but published, written as
+# `!=` on purpose. An `IN` of the three let PostgreSQL's planner start from the status index when its statistics
+# said no claim was pending (as after an import of published fact-checks): it then read every pending claim and
+# probed each one's wordings, under the queue's lock, 0.77 ms with 400 pending and growing with the queue. No
+# index serves `!=`, so the fingerprint's index drives the lookup whatever the statistics say.
+assert set(Status) - {Status.PUBLISHED} == {Status.PENDING, Status.REJECTED, Status.MERGED}
 _PENDING_BY_FINGERPRINT = (
     core_select(*_VIEWED)
     .join(_WORDING_TABLE, _WORDING_TABLE.c.claim_id == _CLAIM_TABLE.c.id)
-    .where(
-        _WORDING_TABLE.c.fingerprint == bindparam("key"),
-        _CLAIM_TABLE.c.status.in_((Status.PENDING, Status.REJECTED, Status.MERGED)),
-    )
+    .where(_WORDING_TABLE.c.fingerprint == bindparam("key"), _CLAIM_TABLE.c.status != Status.PUBLISHED)
     .order_by(_CLAIM_TABLE.c.id)
     .limit(1)
 )

@@ -55,3 +55,17 @@ def test_the_service_benchmark_measures_every_check(tmp_path: Path, workers: int
         assert len(costs.rss_mb) == 1 and costs.rss_mb[0] > 10
     else:
         assert costs == check_cpu.Workers()
+
+
+def test_the_statements_benchmark_times_every_statement_of_the_checks(capsys: pytest.CaptureFixture) -> None:
+    import statements
+
+    assert statements.main(["--claims", "300", "--checks", "40", "--warmup", "5", "--explain", "3"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if "  #" in line]
+    calls = {" ".join(row[5:8]): int(row[0]) for row in rows}
+    # Each measured check logs one submission; nothing from the warm-up is counted.
+    assert calls["INSERT INTO submission"] == 40
+    assert any(key.startswith("SELECT person.role") for key in calls)
+    # The plans of the costliest reads (SQLite's EXPLAIN QUERY PLAN names the index or table it reads).
+    assert "SEARCH " in out or "SCAN " in out
