@@ -13,6 +13,8 @@ thread-pool hops per request, ~4% of the bot's CPU under load.
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
@@ -90,12 +92,10 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        data: aiohttp.FormData | dict[str, str] | None = (
-            request_data.json_parameters if request_data else None
-        )
+        data: aiohttp.FormData | aiohttp.BytesPayload | None = None
         if files:
             form = aiohttp.FormData()
-            for name, value in (data or {}).items():
+            for name, value in request_data.json_parameters.items():
                 form.add_field(name, value)
             for name, part in files.items():
                 filename, content, *mimetype = part if isinstance(part, tuple) else (None, part)
@@ -103,6 +103,12 @@ class AiohttpRequest(BaseRequest):
                     name, content, filename=filename, content_type=mimetype[0] if mimetype else None
                 )
             data = form
+        elif request_data is not None and request_data.parameters:
+            # A JSON body, as the Bot API takes it: a tenth of the CPU of the form PTB's httpx sends (aiohttp
+            # URL-encodes a form in Python, ~50 us for a reply of a few hundred characters, against ~6 us).
+            data = aiohttp.BytesPayload(
+                json.dumps(request_data.parameters).encode(), content_type="application/json"
+            )
         # As httpx did: HTTPS_PROXY / NO_PROXY from the environment (newsrooms behind a proxy).
         proxy, proxy_auth = self._proxy(URL(url)) or (None, None)
         try:

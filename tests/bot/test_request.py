@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import Bot
+from aiohttp import web
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.request import AiohttpRequest
@@ -74,3 +75,70 @@ async def test_no_proxy_sends_the_calls_direct(
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         async with Bot(TOKEN, base_url=url, request=AiohttpRequest()) as bot:
             assert (await bot.get_me()).username == "factcheck_test_bot"
+
+
+class _Recorder:
+    """A Bot API that only records what each call sent, and answers with a message."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            body = await request.json()
+        else:
+            form = await request.post()
+            # A file's content is read here: aiohttp closes it once the handler returns.
+            body = {k: v if isinstance(v, str) else (v.filename, v.file.read()) for k, v in form.items()}
+        self.calls.append((request.content_type, body))
+        message = {"message_id": 1, "date": 0, "chat": {"id": 42, "type": "private"}, "text": "ok"}
+        return web.json_response({"ok": True, "result": message})
+
+
+@pytest.fixture
+async def recorder() -> AsyncIterator[tuple[_Recorder, str]]:
+    recorder = _Recorder()
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", recorder.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield recorder, f"http://127.0.0.1:{port}/bot"
+    finally:
+        await runner.cleanup()
+
+
+async def test_calls_are_sent_as_json_with_typed_values(recorder: tuple[_Recorder, str]) -> None:
+    api, url = recorder
+    request = AiohttpRequest()  # the bot is not initialised: no getMe, the recorder answers messages only
+    await request.initialize()
+    try:
+        bot = Bot(TOKEN, base_url=url, request=request)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("Ne plus suivre", callback_data="u:7")]])
+        await bot.send_message(42, "« Faux » — <b>5G</b> 🙂", parse_mode="HTML", reply_markup=markup)
+    finally:
+        await request.shutdown()
+    content_type, body = api.calls[-1]
+    assert content_type == "application/json"
+    assert body["chat_id"] == 42 and body["text"] == "« Faux » — <b>5G</b> 🙂"
+    assert body["reply_markup"] == {"inline_keyboard": [[{"text": "Ne plus suivre", "callback_data": "u:7"}]]}
+
+
+async def test_a_file_goes_as_a_multipart_form_with_the_other_parameters(
+    recorder: tuple[_Recorder, str],
+) -> None:
+    api, url = recorder
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        bot = Bot(TOKEN, base_url=url, request=request)
+        await bot.send_document(42, b"id,text\n1,claim\n", filename="log.csv", caption="Claim log")
+    finally:
+        await request.shutdown()
+    content_type, body = api.calls[-1]
+    assert content_type == "multipart/form-data"
+    assert body["chat_id"] == "42" and body["caption"] == "Claim log"
+    assert body["document"] == ("log.csv", b"id,text\n1,claim\n")
