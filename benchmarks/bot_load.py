@@ -338,7 +338,9 @@ async def main_async(args: argparse.Namespace) -> dict[tuple[str, float], Phase]
         f"{'database':<9} {'phase':<22} {'offered':>8} {'achieved':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
         f"{'no reply':>8} {'bot CPU':>7} {'load CPU':>8} {'notes':>6} {'note p50':>9} {'note p95':>9}"
     )
-    kinds = ["sqlite"] + (["postgres"] if args.postgres else [])
+    kinds = (["sqlite"] if not (args.postgres and args.postgres_only) else []) + (
+        ["postgres"] if args.postgres else []
+    )
     results: dict[tuple[str, float], Phase] = {}
     with tempfile.TemporaryDirectory(prefix="bot-load-") as tmp:
         scratch = Path(tmp)
@@ -382,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="INDEX_DIR set (default) or the index in memory",
     )
     parser.add_argument("--postgres", metavar="URL", help="also run on a throwaway database on this server")
+    parser.add_argument("--postgres-only", action="store_true", help="with --postgres, skip the SQLite run")
     parser.add_argument("--profile", metavar="FILE", help="record the bot with py-spy during the open loop")
     parser.add_argument(
         "--profile-format", default="raw", help="py-spy output format (raw, flamegraph, speedscope)"
