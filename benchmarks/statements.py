@@ -108,6 +108,15 @@ def drive(service: ClaimService, corpus: Corpus, checks: int, warmup: int, timin
                 service.mark_delivered(note.id)
 
 
+def _short(sql: str, width: int = 150) -> str:
+    """A statement on one line, its SELECT list elided: the tables and conditions are what tell it apart."""
+    line = " ".join(sql.split())
+    select, found, rest = line.partition(" FROM ")
+    if found and select.upper().startswith("SELECT ") and len(select) > 40:
+        line = f"SELECT {select[7:30]}... FROM {rest}"
+    return line[:width]
+
+
 def report(timings: Timings) -> list[Statement]:
     """Print the table; the statements by total time, most first."""
     ranked = sorted(timings.statements.values(), key=lambda s: sum(s.seconds), reverse=True)
@@ -117,10 +126,8 @@ def report(timings: Timings) -> list[Statement]:
         ordered = sorted(entry.seconds)
         p50 = 1000 * ordered[len(ordered) // 2]
         p95 = 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-        sql = " ".join(entry.sql.split())
-        print(
-            f"{len(ordered):>7} {p50:>8.3f} {p95:>8.3f} {sum(ordered) / total:>6.1%}  #{number} {sql[:150]}"
-        )
+        share = sum(ordered) / total
+        print(f"{len(ordered):>7} {p50:>8.3f} {p95:>8.3f} {share:>6.1%}  #{number} {_short(entry.sql)}")
     print(f"total time in statements: {total:.2f} s")
     return ranked
 
@@ -132,7 +139,7 @@ def explain(engine: Engine, statements: Sequence[Statement]) -> None:
         sql = " ".join(entry.sql.split())
         if not sql.upper().startswith("SELECT"):
             continue  # plans of writes would write
-        print(f"\n#{number} ({1000 * entry.slowest[0]:.3f} ms at its slowest): {sql[:300]}")
+        print(f"\n#{number} ({1000 * entry.slowest[0]:.3f} ms at its slowest): {_short(entry.sql, 300)}")
         with engine.connect() as connection:
             rows = connection.exec_driver_sql(prefix + entry.sql, entry.slowest[1] or ()).all()
         for row in rows:
