@@ -26,7 +26,6 @@ import random
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from check_cpu import traffic
+from check_cpu import PEOPLE_FROM, traffic
 from harness import database, load_claims
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -45,7 +44,6 @@ from claims.service import ClaimService
 from claims.settings import Settings
 
 REVIEWER = 1
-PEOPLE_FROM = 10_000_000
 VERDICT_EVERY = 50  # one verdict per this many checks (bot_load's default share is 2%)
 
 
@@ -64,7 +62,7 @@ class Timings:
     def __init__(self, engine: Engine) -> None:
         self.statements: dict[str, Statement] = {}
         self.enabled = False
-        self._started: dict[int, float] = defaultdict(float)
+        self._started: dict[int, float] = {}  # by cursor, until its statement returns
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
 
