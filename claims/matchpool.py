@@ -31,10 +31,12 @@ import signal
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from claims.db import Database
@@ -42,7 +44,7 @@ from claims.indexing import sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
 from claims.matching.index import snapshot
 
-__all__ = ["MatchPool"]
+__all__ = ["MatchPool", "SearchCall"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,10 @@ log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 30.0
 # Seconds before a failed worker is started again.
 RESTART_AFTER = 30.0
+# Bytes of requests a worker may have unanswered before `submit(block=False)` declines another: well under what
+# its pipe (a socket pair) buffers, so that a caller on an event loop never waits on a send, even to a worker
+# that has stopped reading. Forty of the longest texts people send (2,000 characters), hundreds of usual ones.
+UNANSWERED_BYTES = 64 * 1024
 _READY = "ready"
 
 # (merges not yet applied, a prepared query or None, the raw text, its language hint, how many hits)
@@ -147,18 +153,27 @@ def _serve(
             shutil.rmtree(copy, ignore_errors=True)
 
 
-class _Call:
-    """One search sent to a worker; its reply arrives through the worker's reader thread."""
+class SearchCall:
+    """One search sent to a worker (`MatchPool.submit`); its reply arrives through the worker's reader thread,
+    which then calls `notify` (from that thread) when one was given."""
 
-    __slots__ = ("done", "reply")
+    __slots__ = ("done", "notify", "reply", "size", "worker")
 
-    def __init__(self) -> None:
+    def __init__(self, notify: Callable[[], None] | None = None) -> None:
         self.done = threading.Event()
+        self.notify = notify
         self.reply: Reply | str = "lost"
+        self.size = 0
+        self.worker: _Worker | None = None
 
     def resolve(self, reply: Reply | str) -> None:
         self.reply = reply
         self.done.set()
+        if self.notify is not None:
+            try:
+                self.notify()
+            except Exception as exc:  # the caller is gone (an event loop closed at shutdown): nobody waits
+                log.debug("a search's reply found no one waiting: %r", exc)
 
 
 @dataclass
@@ -172,8 +187,12 @@ class _Worker:
     failed_at: float | None = None
     merges_seen: int = 0
     # Replies come back in the order the requests were sent: the first call here gets the next reply.
-    pending: deque[_Call] = field(default_factory=deque)
+    pending: deque[SearchCall] = field(default_factory=deque)
     sending: threading.Lock = field(default_factory=threading.Lock)
+    # Bytes of requests sent, and of those answered: each counter has one writer (the senders, under `sending`;
+    # the reader thread), so their difference needs no lock.
+    sent_bytes: int = 0
+    answered_bytes: int = 0
 
 
 class MatchPool:
@@ -239,7 +258,9 @@ class MatchPool:
                 self._lock.notify_all()
             while True:
                 reply = worker.connection.recv()
-                worker.pending.popleft().resolve(reply)
+                call = worker.pending.popleft()
+                worker.answered_bytes += call.size
+                call.resolve(reply)
         except (EOFError, OSError) as exc:
             with self._lock:
                 if not self._closed:
@@ -313,32 +334,65 @@ class MatchPool:
     ) -> tuple[Query, list[Hit]] | None:
         """Search `query` (or `text`, prepared in the worker) in a worker: (the query, its hits), or None when no
         worker could do it."""
-        call = _Call()
+        call = self.submit(query=query, text=text, lang_hint=lang_hint, limit=limit)
+        return None if call is None else self.result(call)
+
+    def submit(
+        self,
+        *,
+        query: Query | None = None,
+        text: str = "",
+        lang_hint: str | None = None,
+        limit: int,
+        notify: Callable[[], None] | None = None,
+        block: bool = True,
+    ) -> SearchCall | None:
+        """Send a search to a worker without waiting for it; `result()` gives its outcome, and `notify` (called
+        from another thread) says when it is there. None when no worker can take it, or, with `block=False`,
+        when sending might wait: the chosen worker already has `UNANSWERED_BYTES` of requests to answer."""
+        call = SearchCall(notify)
         with self._lock:
             usable = [worker for worker in self._workers if self._usable(worker)] if not self._closed else []
             if not usable:
                 return None
             worker = min(usable, key=lambda candidate: len(candidate.pending))
             merges = self._merges[worker.merges_seen :]
+            data = ForkingPickler.dumps((merges, query, text, lang_hint, limit))
+            if not block and worker.sent_bytes - worker.answered_bytes + len(data) > UNANSWERED_BYTES:
+                return None
             worker.merges_seen += len(merges)
+            call.worker, call.size = worker, len(data)
             # Queued and sent in one order, so that replies (in the order of requests) find their calls.
             with worker.sending:
                 worker.pending.append(call)
                 try:
-                    worker.connection.send((merges, query, text, lang_hint, limit))
+                    worker.connection.send_bytes(data)
                 except Exception as exc:  # a broken pipe, or anything else: this worker is not to be trusted
                     worker.pending.remove(call)
                     self._fail(worker, f"lost ({exc!r})")
                     return None
+                worker.sent_bytes += len(data)
+        return call
+
+    def result(self, call: SearchCall) -> tuple[Query, list[Hit]] | None:
+        """The outcome of a submitted search, waiting for it if need be (up to `REPLY_TIMEOUT`, after which its
+        worker is given up): (the query, its hits), or None when the worker could not search."""
         if not call.done.wait(REPLY_TIMEOUT):
-            with self._lock:
-                self._fail(worker, f"no reply in {REPLY_TIMEOUT:.0f} s")
+            self.give_up(call)
             call.done.wait(5)
         if isinstance(call.reply, str):
-            log.warning("match worker %s could not search: %s", worker.process.pid, call.reply)
+            pid = call.worker.process.pid if call.worker is not None else None
+            log.warning("match worker %s could not search: %s", pid, call.reply)
             return None
         query, hits = call.reply
         return query, [Hit(claim, wording, score, _TIERS[tier]) for claim, wording, score, tier in hits]
+
+    def give_up(self, call: SearchCall) -> None:
+        """Stop using the worker of a search that got no reply in `REPLY_TIMEOUT` seconds (it is killed, and
+        its reader thread answers what it owed as lost)."""
+        if call.worker is not None and not call.done.is_set():
+            with self._lock:
+                self._fail(call.worker, f"no reply in {REPLY_TIMEOUT:.0f} s")
 
     def close(self) -> None:
         """Stop every worker (each finishes the searches queued to it)."""

@@ -20,7 +20,7 @@ from claims.db import Database, upgrade
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from claims.indexing import sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
-from claims.matchpool import MatchPool
+from claims.matchpool import MatchPool, SearchCall
 from claims.models import (
     AuditEntry,
     Claim,
@@ -165,9 +165,9 @@ class ClaimService:
         )
         self._index_lock = threading.Lock()
         self._queue_lock = threading.Lock()
-        # Bumped whenever this service changes the index, so a search made moments ago can be reused when
-        # nothing changed since (a queued text is searched once, not again under the queue's lock).
-        self._index_version = 0
+        # Merges this service made in the index: with the index's watermark, what a search saw (`_IndexMark`), so
+        # that the queue can tell when a search made moments ago is still good (see `_outdated`).
+        self._merges_done = 0
         # Worker processes that search (`start_match_workers`); None: this process searches itself.
         self._pool: MatchPool | None = None
         # One upsert: a new subscription, or the old one active again and pointing at this chat.
@@ -228,10 +228,7 @@ class ClaimService:
     def sync_index(self) -> int:
         """Index every wording written since the last call, by this process or any other."""
         with self._index_lock:
-            added = sync_matcher(self.db, self.matcher)
-            if added:
-                self._index_version += 1
-            return added
+            return sync_matcher(self.db, self.matcher)
 
     # ------------------------------------------------------------------ people
 
@@ -250,30 +247,89 @@ class ClaimService:
         `person`: the sender as the caller read them for this very request (the bot's guard reads everyone
         before any handler runs), so the row is not read a second time; else it is read here."""
         raw = self._validated(text)
-        found = None
-        if self._pool is None:
-            query = self._query(raw, lang_hint)
+        pool = self._pool
+        query = self._query(raw, lang_hint) if pool is None else None
         if user_id is not None:
             self._refuse_banned(user_id, person)
-        if self._pool is None:
+        if pool is None:
             self.sync_index()
         # Read after this check's own sync (else whatever that sync added would make the queue search again) and
         # before the search: any change made meanwhile bumps it, and the queue then searches afresh. A worker
         # brings its own index up to date from the database when it searches, after this point; this process's
         # index is brought up to date by the queue (the only path that reuses the hits), which then searches
         # again if that added anything.
-        version = self._index_version
-        if self._pool is not None:
-            # The text's preparation (cleaning, language detection, analysis) happens in the worker too.
-            found = self._pool.search(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH)
-            if found is None:
-                query = self._query(raw, lang_hint)
-            elif found[0].empty:
+        mark = self._index_mark()
+        # With workers, the text's preparation (cleaning, language detection, analysis) happens there too.
+        found = pool.search(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH) if pool is not None else None
+        return self._checked(
+            _Started(raw, lang_hint, mark, query, pool is None),
+            found,
+            user_id=user_id,
+            chat_id=chat_id,
+            chat_type=chat_type,
+            queue=queue,
+        )
+
+    def start_check(
+        self,
+        *,
+        text: str,
+        user_id: int | None,
+        lang_hint: str | None = None,
+        person: PersonView | None = None,
+        notify: Callable[[], None],
+    ) -> StartedCheck | None:
+        """The first part of `check` for a caller that must not block (the bot's event loop): the text validated,
+        a banned sender refused, and the search sent to a match worker, whose reply calls `notify` (from another
+        thread). Then `finish_check`, where blocking is fine. It reads nothing: None (call `check`) without a
+        worker, without the sender's `person` as the caller read them, or when sending might wait (a worker
+        that is behind). Raises what `check` raises for the text and for a ban."""
+        pool = self._pool
+        if pool is None or (user_id is not None and (person is None or person.user_id != user_id)):
+            return None
+        raw = self._validated(text)
+        if user_id is not None:
+            self._refuse_banned(user_id, person)
+        mark = self._index_mark()  # as in `check`
+        call = pool.submit(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH, notify=notify, block=False)
+        return None if call is None else StartedCheck(_Started(raw, lang_hint, mark, None, False), pool, call)
+
+    def finish_check(
+        self,
+        started: StartedCheck,
+        *,
+        user_id: int | None,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        queue: bool = True,
+    ) -> CheckResult:
+        """The rest of a check begun with `start_check`, with its search's outcome (waited for if need be; a
+        search the worker could not make is made here)."""
+        found = started.pool.result(started.call)
+        return self._checked(
+            started.state, found, user_id=user_id, chat_id=chat_id, chat_type=chat_type, queue=queue
+        )
+
+    def _checked(
+        self,
+        started: _Started,
+        found: tuple[Query, list[Hit]] | None,
+        *,
+        user_id: int | None,
+        chat_id: int | None,
+        chat_type: str,
+        queue: bool,
+    ) -> CheckResult:
+        """A check once its text is searched (`found`, by a worker) or to be searched here (None)."""
+        raw, mark = started.raw, started.mark
+        if found is not None:
+            if found[0].empty:
                 raise InvalidInput("empty_text")
-            else:
-                query = found[0]
+            query = found[0]
+        else:
+            query = started.query or self._query(raw, started.lang_hint)
         # No worker took it: search here (a second request to the pool would most likely fail the same way).
-        hits = found[1] if found is not None else self._local_hits(query, synced=self._pool is None)
+        hits = found[1] if found is not None else self._local_hits(query, synced=started.synced)
         # Only matched hits are answered, offered or counted on: the others' claims are not read.
         hits = _matched(hits)
         pairs = self._live_claims(hits)
@@ -325,7 +381,7 @@ class ClaimService:
             )
 
         return self._queue(
-            raw, query, user_id, chat_id, chat_type, searched=_Searched(version, hits, bool(_similar(pairs)))
+            raw, query, user_id, chat_id, chat_type, searched=_Searched(mark, hits, bool(_similar(pairs)))
         )
 
     def queue_submission(
@@ -664,7 +720,7 @@ class ClaimService:
             view = claim_view(session, target, details=True)
         with self._index_lock:
             self.matcher.reassign(from_claim=source.id, into_claim=target.id)
-            self._index_version += 1
+            self._merges_done += 1
             if self._pool is not None:
                 self._pool.merged(from_claim=source.id, into_claim=target.id)
         return MergeResult(
@@ -955,6 +1011,16 @@ class ClaimService:
             raise PermissionDenied("forbidden", needed=role.value, actor_id=actor_id)
         return have
 
+    def _index_mark(self) -> _IndexMark:
+        return _IndexMark(self._merges_done, self.matcher.watermark)
+
+    def _outdated(self, mark: _IndexMark, query: Query) -> bool:
+        """Whether a search for `query` that began at `mark` may miss what the index holds now (brought up to
+        date by the caller): after a merge, or when a wording indexed since could be proposed for `query` (it
+        shares a term with it). Wordings on other topics (most new claims, under load) leave it as good as new,
+        and the queue, which holds its lock meanwhile, does not search again."""
+        return mark.merges != self._merges_done or self.matcher.proposes_after(query, mark.watermark)
+
     def _candidates(
         self, query: Query, *, limit: int = SEARCH_DEPTH, synced: bool = False, matched: bool = False
     ) -> list[tuple[Hit, ClaimRow]]:
@@ -1017,13 +1083,15 @@ class ClaimService:
         # (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): 15 identical texts make one claim.
         with self._queue_lock:
             self.sync_index()
-            if searched is not None and searched.version == self._index_version:
+            if searched is not None and not self._outdated(searched.mark, query):
                 # The same hits, their claims read again: a claim may have been published or rejected since.
                 # None becomes pending or rejected without a change to the index (a new claim has a new
-                # wording, a merge bumps the version), so when none was similar then, none is now.
+                # wording, a merge is counted), so when none was similar then, none is now.
                 similar = _similar(self._live_claims(searched.hits)) if searched.similar else []
             else:
-                similar = _similar(self._candidates(query, synced=True, matched=True))
+                # Searched here, in the index just brought up to date, not in a worker: a worker's queue of
+                # searches can be long under load, and this lock holds every other unknown text meanwhile.
+                similar = _similar(self._live_claims(_matched(self._local_hits(query, synced=True))))
             with self.db.transaction() as connection:
                 if not self.db.sqlite:
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
@@ -1344,11 +1412,43 @@ def _claim_views(reader: Session | Connection, claims: list[ClaimRow]) -> list[C
     return claim_views(connection, [rows[c.id] for c in claims])
 
 
-class _Searched(NamedTuple):
-    """A check's search, handed to the queue: the index version it was made at, its matched hits, and whether
-    any of their claims was then one a queued text would count on (`_similar`)."""
+class _IndexMark(NamedTuple):
+    """What this process's index held when a search began: the merges made in it, its highest wording id.
+    Wordings up to that id were in the database already, so the search (here, or in a worker that brings its
+    index up to date first) saw them."""
 
-    version: int
+    merges: int
+    watermark: int
+
+
+class _Started(NamedTuple):
+    """A check's state between its start and its search: the text, the index's mark before the search, the
+    query when it was prepared here, and whether this process's index was brought up to date for it."""
+
+    raw: str
+    lang_hint: str | None
+    mark: _IndexMark
+    query: Query | None
+    synced: bool
+
+
+class StartedCheck(NamedTuple):
+    """A check whose search is under way in a match worker (`ClaimService.start_check`)."""
+
+    state: _Started
+    pool: MatchPool
+    call: SearchCall
+
+    def give_up(self) -> None:
+        """The worker did not answer in time: stop using it (`finish_check` then searches here)."""
+        self.pool.give_up(self.call)
+
+
+class _Searched(NamedTuple):
+    """A check's search, handed to the queue: the index's mark before it, its matched hits, and whether any of
+    their claims was then one a queued text would count on (`_similar`)."""
+
+    mark: _IndexMark
     hits: list[Hit]
     similar: bool
 

@@ -259,3 +259,23 @@ def test_a_floor_leaves_out_wordings_far_below_the_best_without_reading_them():
     # The floor is a share of the best wording left after exclusions, not of an excluded one.
     rest = index.search(terms, limit=50, claims=50, exclude={1}, floor=0.3)
     assert rest and rest == [c for c in every[1:] if c.bm25 >= 0.3 * every[1].bm25]
+
+
+@pytest.mark.parametrize("committed", [False, True], ids=["buffered", "committed"])
+def test_a_search_is_out_of_date_only_when_a_wording_since_could_be_proposed_for_it(matcher, committed):
+    query = prepare_query("Are hippos kept at the Eiffel Tower now?", lang_hint="en")
+    mark = matcher.watermark
+    assert not matcher.proposes_after(query, mark)  # nothing indexed since
+    matcher.add(wording_id=50, claim_id=5, text="Penguins voted in the Oslo mayoral election", lang="en")
+    if committed:
+        matcher._index.refresh()
+        assert not matcher._index._recent
+    assert not matcher.proposes_after(query, mark)  # a wording since, sharing no term: the search stands
+    matcher.add(wording_id=60, claim_id=6, text="A pygmy hippo was given to the Moscow zoo", lang="en")
+    if committed:
+        matcher._index.refresh()
+    assert matcher.proposes_after(query, mark)  # "hippo": a search now could propose it
+    assert not matcher.proposes_after(query, matcher.watermark)
+    assert matcher.proposes_after(query, 50) and not matcher.proposes_after(query, 60)
+    # The search agrees: the wording it now proposes is the one that shares the term.
+    assert 6 in [hit.claim_id for hit in matcher.search(query, limit=20)]

@@ -3,6 +3,8 @@ with new claims and merges, and never a failed check when a worker is missing or
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from claims import matchpool
+from claims.aio import AsyncClaimService
 from claims.demo import load_demo
 from claims.errors import InvalidInput
 from claims.matchpool import MatchPool
@@ -219,3 +222,76 @@ def test_a_worker_opens_a_linked_copy_of_a_persisted_index(settings: Settings, t
     finally:
         service.close()
     assert not copy.parent.exists()  # removed by the worker as it stopped
+
+
+@contextlib.contextmanager
+def _stopped(pid: int) -> Iterator[None]:
+    """The worker frozen (it reads nothing and answers nothing) until the block ends."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+
+
+def test_a_search_that_might_wait_to_be_sent_is_declined_without_blocking(pooled: ClaimService) -> None:
+    pool = pooled.match_pool
+    assert pool is not None
+    (pid,) = pool.pids
+    text = ("Putin and Kim Jong-un met in Moscow " * 60)[:2000]
+    calls = []
+    with _stopped(pid):
+        started = time.monotonic()
+        while (call := pool.submit(text=text, limit=20, block=False)) is not None:
+            calls.append(call)
+            assert len(calls) < 1000, "never declined"
+        assert time.monotonic() - started < 5  # none of the sends waited on the frozen worker
+        # Declined once its requests would pass the budget, well under what the pipe holds.
+        assert sum(call.size for call in calls) <= matchpool.UNANSWERED_BYTES
+        assert len(calls) >= matchpool.UNANSWERED_BYTES // calls[0].size - 1
+        assert not any(call.done.is_set() for call in calls)
+    # Thawed, the worker answers every one of them, and takes new ones without blocking again.
+    for call in calls:
+        found = pool.result(call)
+        assert found is not None and found[1][0].claim_id == _search(pool, TEXTS[0])[0][0]
+    assert pool.submit(text=text, limit=20, block=False) is not None
+
+
+async def test_a_check_holds_no_thread_while_the_worker_searches(pooled: ClaimService) -> None:
+    pool = pooled.match_pool
+    assert pool is not None
+    (pid,) = pool.pids
+    expected = pooled.check(text=TEXTS[0], user_id=BOB, chat_id=BOB)
+    service = AsyncClaimService(pooled, threads=1)
+    alice = pooled.person(ALICE)
+    with _stopped(pid):
+        check = asyncio.create_task(service.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE, person=alice))
+        await asyncio.sleep(0.3)
+        assert not check.done()  # waiting for the frozen worker...
+        # ...without the service's only thread: other calls go on meanwhile.
+        person = await asyncio.wait_for(service.person(BOB), 5)
+        assert person.user_id == BOB
+    result = await asyncio.wait_for(check, 30)
+    assert result.outcome == Outcome.ANSWERED == expected.outcome
+    assert result.answer.claim.id == expected.answer.claim.id and result.answer.score == expected.answer.score
+    # Refused or invalid as ever, before anything is sent.
+    for nothing in ("🙂🙂🙂", "   "):
+        with pytest.raises(InvalidInput):
+            await service.check(text=nothing, user_id=ALICE, chat_id=ALICE, person=alice)
+
+
+async def test_a_check_whose_worker_never_answers_is_answered_by_the_bot(
+    pooled: ClaimService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = pooled.match_pool
+    assert pool is not None
+    (pid,) = pool.pids
+    monkeypatch.setattr(matchpool, "REPLY_TIMEOUT", 0.5)
+    service = AsyncClaimService(pooled, threads=1)
+    with _stopped(pid):
+        result = await asyncio.wait_for(
+            service.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE, person=pooled.person(ALICE)), 30
+        )
+    assert result.outcome == Outcome.ANSWERED and result.answer.claim.text == TEXTS[0]
+    assert pool.ready == 0  # given up on (killed), to be restarted after its pause

@@ -146,3 +146,34 @@ def test_a_closed_service_lets_go_of_its_index_for_the_next_writer(settings: Set
     assert index_in_use(tmp_path / "index" / "lexical")
     importer.close()
     assert not index_in_use(tmp_path / "index" / "lexical")  # though `importer` is still referenced
+
+
+def test_a_similar_claim_queued_while_a_text_waits_for_the_queue_is_counted_on(
+    service: ClaimService, settings: Settings
+) -> None:
+    # The text searches while nothing like it is pending, then waits for the queue; meanwhile another process
+    # queues a reworded version of it. Its search is then out of date (a wording since shares its terms), so the
+    # queue searches again and counts the text there, as a repeat, instead of opening a duplicate claim.
+    other = ClaimService.from_settings(settings, migrate=False)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            with service._queue_lock:
+                late = pool.submit(
+                    service.check,
+                    text="Les pingouins de Sibérie votent aux élections russes depuis 2019",
+                    user_id=101,
+                    chat_id=101,
+                )
+                time.sleep(1.0)
+                first = other.check(
+                    text="Depuis 2019 les pingouins de Sibérie votent aux élections russes",
+                    user_id=100,
+                    chat_id=100,
+                )
+                assert first.new_claim
+            result = late.result(timeout=30)
+    finally:
+        other.close()
+    assert result.outcome == Outcome.QUEUED and not result.new_claim
+    assert result.queued.id == first.queued.id
+    assert service.get_claim(first.queued.id).ask_count == 2

@@ -272,6 +272,44 @@ class TermIndex:
         hits = searcher.search(query, limit=1, count=False).hits
         return self._stored(searcher.doc(hits[0][1])) if hits else None
 
+    def holds_after(self, watermark: int, terms: Iterable[str]) -> bool:
+        """Whether a wording indexed with an id above `watermark` holds any of `terms`: one a search for them
+        could propose. (What is committed is asked of the index in one query; the buffer is scanned.)"""
+        wanted = set(terms)
+        with self._lock:
+            if self._watermark <= watermark or not wanted:
+                return False
+            self.refresh(buffered=True)  # as a search would: anything unbuffered becomes visible
+            searcher = self._searcher
+            recent = list(self._recent.values())
+        if any(w.wording_id > watermark and not wanted.isdisjoint(w.terms) for w in recent):
+            return True
+        query = tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.range_query(
+                        self._schema,
+                        "wording_id",
+                        tantivy.FieldType.Integer,
+                        watermark,
+                        None,
+                        include_lower=False,
+                    ),
+                ),
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.boolean_query(
+                        [
+                            (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "terms", term))
+                            for term in wanted
+                        ]
+                    ),
+                ),
+            ]
+        )
+        return bool(searcher.search(query, limit=1, count=False).hits)
+
     def refresh(self, *, buffered: bool = False) -> None:
         """Make every change so far visible to searches (commit, then reload the reader). With `buffered`, new
         wordings may stay in the buffer `search` scans, unless it is full or old."""

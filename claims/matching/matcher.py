@@ -145,6 +145,15 @@ class Matcher:
         """The highest wording id ever indexed here (rows above it were written elsewhere and need adding)."""
         return self._index.watermark
 
+    def proposes_after(self, query: Query, watermark: int) -> bool:
+        """Whether a search for `query` could now propose a wording indexed above `watermark` (one sharing a
+        term with it; with embeddings, any), so that a search made before those were indexed is out of date."""
+        if self.watermark <= watermark:
+            return False
+        if self._semantic is not None:
+            return True  # a nearest neighbour need share no word
+        return not query.empty and self._index.holds_after(watermark, self._context(query).query.terms)
+
     def __len__(self) -> int:
         return len(self._index)
 
