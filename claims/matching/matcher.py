@@ -152,7 +152,7 @@ class Matcher:
             return False
         if self._semantic is not None:
             return True  # a nearest neighbour need share no word
-        return not query.empty and self._index.holds_after(watermark, self._context(query).query.terms)
+        return not query.empty and self._index.holds_after(watermark, self._terms(query))
 
     def __len__(self) -> int:
         return len(self._index)
@@ -185,9 +185,15 @@ class Matcher:
 
     def _context(self, query: Query) -> QueryContext:
         """The query side of the features: its terms, plus known halves of glued words the index lacks."""
+        return query_context(
+            prepare_text(self._terms(query), query.text, query.lang), self._stats(), date=query.date
+        )
+
+    def _terms(self, query: Query) -> tuple[str, ...]:
+        """What the index is asked for `query`: its words' terms, its names, and the known halves of glued words
+        the index lacks."""
         extra = query.names + tuple(split_unknown(query.terms, query.lang, self._index.doc_freq))
-        terms = query.terms[: query.words] + extra
-        return query_context(prepare_text(terms, query.text, query.lang), self._stats(), date=query.date)
+        return query.terms[: query.words] + extra
 
     def candidates(
         self, query: Query, *, depth: int = RERANK_CLAIMS, exclude: Container[int] = ()
