@@ -253,11 +253,10 @@ class ClaimService:
             self._refuse_banned(user_id, person)
         if pool is None:
             self.sync_index()
-        # Read after this check's own sync (else whatever that sync added would make the queue search again) and
-        # before the search: any change made meanwhile bumps it, and the queue then searches afresh. A worker
-        # brings its own index up to date from the database when it searches, after this point; this process's
-        # index is brought up to date by the queue (the only path that reuses the hits), which then searches
-        # again if that added anything.
+        # Taken after this check's own sync (else what that sync added would count as new to the queue) and before
+        # the search: a worker brings its own index up to date from the database when it searches, after this
+        # point. The queue (the only path that reuses the hits) brings this process's index up to date, and
+        # searches again if a merge or a wording the text could match came in since (`_outdated`).
         mark = self._index_mark()
         # With workers, the text's preparation (cleaning, language detection, analysis) happens there too.
         found = pool.search(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH) if pool is not None else None
