@@ -159,12 +159,12 @@ class SearchCall:
 
     __slots__ = ("done", "notify", "reply", "size", "worker")
 
-    def __init__(self, notify: Callable[[], None] | None = None) -> None:
+    def __init__(self, worker: _Worker, size: int, notify: Callable[[], None] | None = None) -> None:
         self.done = threading.Event()
         self.notify = notify
         self.reply: Reply | str = "lost"
-        self.size = 0
-        self.worker: _Worker | None = None
+        self.size = size  # of the request, in bytes
+        self.worker = worker
 
     def resolve(self, reply: Reply | str) -> None:
         self.reply = reply
@@ -350,7 +350,6 @@ class MatchPool:
         """Send a search to a worker without waiting for it; `result()` gives its outcome, and `notify` (called
         from another thread) says when it is there. None when no worker can take it, or, with `block=False`,
         when sending might wait: the chosen worker already has `UNANSWERED_BYTES` of requests to answer."""
-        call = SearchCall(notify)
         with self._lock:
             usable = [worker for worker in self._workers if self._usable(worker)] if not self._closed else []
             if not usable:
@@ -361,7 +360,7 @@ class MatchPool:
             if not block and worker.sent_bytes - worker.answered_bytes + len(data) > UNANSWERED_BYTES:
                 return None
             worker.merges_seen += len(merges)
-            call.worker, call.size = worker, len(data)
+            call = SearchCall(worker, len(data), notify)
             # Queued and sent in one order, so that replies (in the order of requests) find their calls.
             with worker.sending:
                 worker.pending.append(call)
@@ -381,8 +380,7 @@ class MatchPool:
             self.give_up(call)
             call.done.wait(5)
         if isinstance(call.reply, str):
-            pid = call.worker.process.pid if call.worker is not None else None
-            log.warning("match worker %s could not search: %s", pid, call.reply)
+            log.warning("match worker %s could not search: %s", call.worker.process.pid, call.reply)
             return None
         query, hits = call.reply
         return query, [Hit(claim, wording, score, _TIERS[tier]) for claim, wording, score, tier in hits]
@@ -390,7 +388,7 @@ class MatchPool:
     def give_up(self, call: SearchCall) -> None:
         """Stop using the worker of a search that got no reply in `REPLY_TIMEOUT` seconds (it is killed, and
         its reader thread answers what it owed as lost)."""
-        if call.worker is not None and not call.done.is_set():
+        if not call.done.is_set():
             with self._lock:
                 self._fail(call.worker, f"no reply in {REPLY_TIMEOUT:.0f} s")
 

@@ -261,7 +261,7 @@ class ClaimService:
         # With workers, the text's preparation (cleaning, language detection, analysis) happens there too.
         found = pool.search(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH) if pool is not None else None
         return self._checked(
-            _Started(raw, lang_hint, mark, query, pool is None),
+            _Started(raw, lang_hint, mark, query),
             found,
             user_id=user_id,
             chat_id=chat_id,
@@ -291,7 +291,7 @@ class ClaimService:
             self._refuse_banned(user_id, person)
         mark = self._index_mark()  # as in `check`
         call = pool.submit(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH, notify=notify, block=False)
-        return None if call is None else StartedCheck(_Started(raw, lang_hint, mark, None, False), pool, call)
+        return None if call is None else StartedCheck(_Started(raw, lang_hint, mark, None), pool, call)
 
     def finish_check(
         self,
@@ -327,8 +327,9 @@ class ClaimService:
             query = found[0]
         else:
             query = started.query or self._query(raw, started.lang_hint)
-        # No worker took it: search here (a second request to the pool would most likely fail the same way).
-        hits = found[1] if found is not None else self._local_hits(query, synced=started.synced)
+        # No worker took it: search here (a second request to the pool would most likely fail the same way). A
+        # query prepared before the search means there was no pool: `check` brought the index up to date then.
+        hits = found[1] if found is not None else self._local_hits(query, synced=started.query is not None)
         # Only matched hits are answered, offered or counted on: the others' claims are not read.
         hits = _matched(hits)
         pairs = self._live_claims(hits)
@@ -1421,14 +1422,13 @@ class _IndexMark(NamedTuple):
 
 
 class _Started(NamedTuple):
-    """A check's state between its start and its search: the text, the index's mark before the search, the
-    query when it was prepared here, and whether this process's index was brought up to date for it."""
+    """A check's state between its start and its search: the text, the index's mark before the search, and the
+    query when it was prepared here (no match workers: this process's index was brought up to date for it)."""
 
     raw: str
     lang_hint: str | None
     mark: _IndexMark
     query: Query | None
-    synced: bool
 
 
 class StartedCheck(NamedTuple):
