@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -24,8 +25,14 @@ from sqlmodel import Session
 
 from claims.errors import DatabaseUnavailable
 
+if TYPE_CHECKING:
+    import psycopg
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+# PostgreSQL advisory lock that a transaction inserting wordings holds until it ends (migration 0003's trigger
+# takes it before the first id is drawn), so wording ids follow commit order, as the index's sync by id needs.
+WORDING_LOCK_KEY = 7_204_118
 
 
 def is_sqlite(url: str) -> bool:
@@ -42,7 +49,7 @@ def make_engine(url: str, *, timeout: float = 5.0) -> Engine:
         engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
         _configure_sqlite(engine, timeout)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=10,
@@ -50,6 +57,25 @@ def make_engine(url: str, *, timeout: float = 5.0) -> Engine:
         pool_timeout=timeout,
         connect_args={"connect_timeout": max(1, round(timeout))},
     )
+    _configure_postgres(engine, timeout)
+    return engine
+
+
+def _configure_postgres(engine: Engine, timeout: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: psycopg.Connection, _record: object) -> None:
+        # A lock (a row, the queue's, the wordings' while an import runs) is waited for as long as SQLite's
+        # busy timeout lets a writer wait, then the person is told to retry: never a thread stuck for minutes.
+        dbapi_connection.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+        dbapi_connection.commit()
+
+
+def hold_wording_ids(session: Session) -> None:
+    """Take the wordings' insert lock now (PostgreSQL), before any row lock, in a transaction that will insert
+    wordings after locking or updating claims: taken at the first insert, the lock could wait on a transaction
+    that waits for those rows (a deadlock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(:key)"), params={"key": WORDING_LOCK_KEY})
 
 
 def _configure_sqlite(engine: Engine, timeout: float) -> None:

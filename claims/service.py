@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from claims import transfer
 from claims.convert import as_connection, claim_view, claim_views, submission_views, verdict_views
-from claims.db import Database, upgrade
+from claims.db import Database, hold_wording_ids, upgrade
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from claims.indexing import sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
@@ -735,6 +735,7 @@ class ClaimService:
         self._require(actor_id, Role.REVIEWER)
         raw, query = self._prepare(text, lang)
         with self.db.write() as session:
+            hold_wording_ids(session)  # before the claim's row lock
             claim = self._get(session, claim_id, lock=True)
             if claim.status == Status.MERGED:
                 raise Conflict("merged", into=claim.merged_into_id)
@@ -890,6 +891,7 @@ class ClaimService:
         now = utcnow()
         events = transfer.ImportEvents()
         with self.db.write() as session:
+            hold_wording_ids(session)  # it updates claims, then inserts their wordings
             report = transfer.import_records(session, records, progress=progress, now=now, events=events)
             for claim_id, verdict_id in events.corrections:
                 self._enqueue(session, claim_id, "correction", f"v{verdict_id}", now)
