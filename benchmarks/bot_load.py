@@ -338,9 +338,7 @@ async def main_async(args: argparse.Namespace) -> dict[tuple[str, float], Phase]
         f"{'database':<9} {'phase':<22} {'offered':>8} {'achieved':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
         f"{'no reply':>8} {'bot CPU':>7} {'load CPU':>8} {'notes':>6} {'note p50':>9} {'note p95':>9}"
     )
-    kinds = (["sqlite"] if not (args.postgres and args.postgres_only) else []) + (
-        ["postgres"] if args.postgres else []
-    )
+    kinds = (["sqlite"] if not args.postgres_only else []) + (["postgres"] if args.postgres else [])
     results: dict[tuple[str, float], Phase] = {}
     with tempfile.TemporaryDirectory(prefix="bot-load-") as tmp:
         scratch = Path(tmp)
@@ -396,7 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    asyncio.run(main_async(build_parser().parse_args(argv)))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.postgres_only and not args.postgres:
+        parser.error("--postgres-only needs --postgres URL")
+    asyncio.run(main_async(args))
     return 0
 
 
