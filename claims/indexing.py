@@ -2,14 +2,16 @@
 
 The wordings table only grows (ids ascending), so an index is brought up to date by adding the rows above the
 highest id it holds (its watermark): one indexed lookup when nothing is new, pages of `WORDINGS_PAGE` rows after
-a large import.
+a large import. That holds because ids follow commit order (SQLite's one writer; on PostgreSQL the lock of
+migration 0003). An index persisted before that lock existed may lack a wording below its watermark:
+`repair_matcher` finds and adds those, at a count's cost when nothing is missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import col
 
@@ -17,7 +19,7 @@ from claims.db import Database
 from claims.matching import Matcher
 from claims.models import Wording
 
-__all__ = ["WORDINGS_PAGE", "sync_matcher"]
+__all__ = ["WORDINGS_PAGE", "repair_matcher", "sync_matcher"]
 
 WORDINGS_PAGE = 50_000
 _WORDINGS_AFTER = (
@@ -25,6 +27,11 @@ _WORDINGS_AFTER = (
     .where(col(Wording.id) > bindparam("after"))
     .order_by(col(Wording.id))
     .limit(WORDINGS_PAGE)
+)
+
+_COUNT_UP_TO = core_select(func.count()).select_from(Wording).where(col(Wording.id) <= bindparam("watermark"))
+_WORDINGS_UP_TO = core_select(Wording.id, Wording.claim_id, Wording.text, Wording.lang).where(
+    col(Wording.id) <= bindparam("watermark")
 )
 
 Row = tuple[int, int, str, str | None]
@@ -54,3 +61,16 @@ def sync_matcher(db: Database, matcher: Matcher) -> int:
     # One `add_many` for everything new: a large import is analysed by one pool of worker processes (starting
     # a pool per page cost more than the analysis of a page).
     return matcher.add_many(_pages_from(db, first))
+
+
+def repair_matcher(db: Database, matcher: Matcher) -> int:
+    """Index the wordings at or below the matcher's watermark that it lacks; returns how many."""
+    watermark = matcher.watermark
+    with db.connect() as connection:
+        stored = connection.execute(_COUNT_UP_TO, {"watermark": watermark}).scalar_one()
+    if stored <= len(matcher):
+        return 0  # every wording is indexed (the index holds nothing above its watermark)
+    indexed = matcher.wording_ids()
+    with db.connect() as connection:
+        rows = connection.execute(_WORDINGS_UP_TO, {"watermark": watermark}).all()
+    return matcher.add_many((r[0], r[1], r[2], r[3]) for r in rows if r[0] not in indexed)

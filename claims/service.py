@@ -18,7 +18,7 @@ from claims import transfer
 from claims.convert import as_connection, claim_view, claim_views, submission_views, verdict_views
 from claims.db import Database, hold_wording_ids, upgrade
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from claims.indexing import sync_matcher
+from claims.indexing import repair_matcher, sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
 from claims.matchpool import MatchPool, SearchCall
 from claims.models import (
@@ -164,6 +164,7 @@ class ClaimService:
             index_dir=settings.index_dir,
         )
         self._index_lock = threading.Lock()
+        self._index_repaired = False
         self._queue_lock = threading.Lock()
         # Merges this service made in the index: with the index's watermark, what a search saw (`_IndexMark`), so
         # that the queue can tell when a search made moments ago is still good (see `_outdated`).
@@ -226,8 +227,13 @@ class ClaimService:
     # ------------------------------------------------------------------ index
 
     def sync_index(self) -> int:
-        """Index every wording written since the last call, by this process or any other."""
+        """Index every wording written since the last call, by this process or any other (the first call also
+        adds what an index persisted by an older version missed: `repair_matcher`)."""
         with self._index_lock:
+            if not self._index_repaired:
+                self._index_repaired = True
+                if missed := repair_matcher(self.db, self.matcher):
+                    log.warning("indexed %d wordings the persisted match index had missed", missed)
             return sync_matcher(self.db, self.matcher)
 
     # ------------------------------------------------------------------ people

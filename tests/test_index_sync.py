@@ -9,16 +9,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, text
 
 from claims.db import is_sqlite
+from claims.demo import load_demo
 from claims.errors import DatabaseUnavailable
 from claims.ratings import Rating
 from claims.records import ReviewRecord
 from claims.service import ClaimService
 from claims.settings import Settings
+from claims.text import fingerprint
 from claims.transfer import BATCH
 from claims.views import CheckResult, Outcome
 from tests.conftest import ADMIN_ID
@@ -173,3 +176,40 @@ def test_a_text_queued_while_an_import_holds_the_wordings_waits_no_longer_than_t
         assert again.outcome == Outcome.QUEUED and again.new_claim
     finally:
         service.close()
+
+
+def _insert_wording_with_id(service: ClaimService, wording_id: int, claim_id: int, wording: str) -> None:
+    with service.db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO wording (id, claim_id, text, lang, kind, fingerprint, created_at) "
+                "VALUES (:id, :c, :t, 'fr', 'alias', :f, CURRENT_TIMESTAMP)"
+            ),
+            {"id": wording_id, "c": claim_id, "t": wording, "f": fingerprint(wording)},
+        )
+
+
+def test_a_restart_indexes_what_a_persisted_index_missed_below_its_watermark(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # What an index persisted before the commit-order lock looks like: a wording below the watermark, unseen.
+    settings = settings.model_copy(update={"index_dir": tmp_path / "index"})
+    first = ClaimService.from_settings(settings, migrate=False)
+    try:
+        load_demo(first)
+        first.sync_index()
+        claim_id = first.match("Kim Jong-un a visité la Russie", limit=1)[1][0].claim.id
+        top = first.matcher.watermark
+        _insert_wording_with_id(first, top + 5, claim_id, "Le train blindé est arrivé à Vladivostok")
+        first.sync_index()
+        _insert_wording_with_id(first, top + 2, claim_id, FAST)  # committed late, below the watermark now
+        assert first.sync_index() == 0  # the sync by id cannot see it
+        assert _best_match(first, FAST) != claim_id
+    finally:
+        first.close()
+    restarted = ClaimService.from_settings(settings, migrate=False)
+    try:
+        assert _best_match(restarted, FAST) == claim_id
+        assert len(restarted.matcher) == restarted.stats().wordings
+    finally:
+        restarted.close()

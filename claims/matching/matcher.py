@@ -157,6 +157,10 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._index)
 
+    def wording_ids(self) -> set[int]:
+        """The id of every indexed wording (reads the whole index: for repairs, not for searches)."""
+        return {wording.wording_id for wording in self._index.all_wordings()}
+
     def save(self) -> None:
         """Persist to `index_dir` (nothing to do without one)."""
         with self._lock:
