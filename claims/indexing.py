@@ -71,6 +71,11 @@ def repair_matcher(db: Database, matcher: Matcher) -> int:
     if stored <= len(matcher):
         return 0  # every wording is indexed (the index holds nothing above its watermark)
     indexed = matcher.wording_ids()
-    with db.connect() as connection:
-        rows = connection.execute(_WORDINGS_UP_TO, {"watermark": watermark}).all()
-    return matcher.add_many((r[0], r[1], r[2], r[3]) for r in rows if r[0] not in indexed)
+    with db.read() as session:  # a transaction: PostgreSQL streams through a cursor only inside one
+        # Streamed: at a million claims, the whole table at once would hold gigabytes.
+        rows = (
+            session.connection()
+            .execution_options(yield_per=WORDINGS_PAGE)
+            .execute(_WORDINGS_UP_TO, {"watermark": watermark})
+        )
+        return matcher.add_many((r[0], r[1], r[2], r[3]) for r in rows if r[0] not in indexed)

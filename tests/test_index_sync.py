@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from claims.db import is_sqlite
+from claims.db import WORDING_LOCK_KEY, is_sqlite
 from claims.demo import load_demo
 from claims.errors import DatabaseUnavailable
 from claims.ratings import Rating
@@ -213,3 +213,14 @@ def test_a_restart_indexes_what_a_persisted_index_missed_below_its_watermark(
         assert len(restarted.matcher) == restarted.stats().wordings
     finally:
         restarted.close()
+
+
+def test_the_trigger_and_the_service_take_the_same_lock(service: ClaimService) -> None:
+    # Migration 0003 freezes the key; `hold_wording_ids` must take that one, or it orders nothing.
+    if service.db.sqlite:
+        pytest.skip("no trigger on SQLite")
+    with service.db.connect() as connection:
+        source = connection.execute(
+            text("SELECT prosrc FROM pg_proc WHERE proname = 'wording_ids_in_commit_order'")
+        ).scalar_one()
+    assert f"pg_advisory_xact_lock({WORDING_LOCK_KEY})" in source
