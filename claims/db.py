@@ -70,12 +70,17 @@ def _configure_postgres(engine: Engine, timeout: float) -> None:
         dbapi_connection.commit()
 
 
+def advisory_xact_lock(connection: Connection, key: int) -> None:
+    """Take PostgreSQL's advisory lock `key` until the transaction of `connection` ends."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def hold_wording_ids(session: Session) -> None:
     """Take the wordings' insert lock now (PostgreSQL), before any row lock, in a transaction that will insert
     wordings after locking or updating claims: taken at the first insert, the lock could wait on a transaction
     that waits for those rows (a deadlock)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(:key)"), params={"key": WORDING_LOCK_KEY})
+        advisory_xact_lock(session.connection(), WORDING_LOCK_KEY)
 
 
 def _configure_sqlite(engine: Engine, timeout: float) -> None:

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, text, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from claims import transfer
 from claims.convert import as_connection, claim_view, claim_views, submission_views, verdict_views
-from claims.db import Database, hold_wording_ids, upgrade
+from claims.db import Database, advisory_xact_lock, hold_wording_ids, upgrade
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from claims.indexing import repair_matcher, sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
@@ -1102,7 +1102,7 @@ class ClaimService:
                 similar = _similar(self._live_claims(_matched(self._local_hits(query, synced=True))))
             with self.db.transaction() as connection:
                 if not self.db.sqlite:
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
+                    advisory_xact_lock(connection, QUEUE_LOCK_KEY)
                 claim: ClaimRow | None = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first()
                 # On SQLite, what this transaction read is current (it holds the write lock): the row the
                 # fingerprint found is the live claim unless it was merged. Anything else is read again here,
