@@ -7,6 +7,10 @@ Each round times every text with both profile sets, alternating which goes first
 itself (`languages=` selects the set); the figure per set is the median over texts of each text's median
 time. Also reported: the one-off time to load each set's profiles (first detection in the process), and how many
 texts change language between the two sets, and which.
+
+Then the walk itself, on the restricted set: langdetect's own `Detector.get_probabilities` against
+`claims.matching.ngram_walk.probabilities` (what `detect_language` runs), alternating, and how many texts get
+a different answer from the two (none is expected: the same floats).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from langdetect import LangDetectException
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -28,7 +34,14 @@ from checkthat_eval import default_data_dir, load_tweets  # noqa: E402
 
 from claims.demo import REVIEWS  # noqa: E402
 from claims.matching.cleaning import clean_text  # noqa: E402
-from claims.matching.language import ALL_LANGUAGES, DETECTED_LANGUAGES, detect_language  # noqa: E402
+from claims.matching.language import (  # noqa: E402
+    ALL_LANGUAGES,
+    DETECTED_LANGUAGES,
+    TRIALS,
+    detect_language,
+    detector_factory,
+)
+from claims.matching.ngram_walk import probabilities  # noqa: E402
 
 
 def demo_texts() -> list[str]:
@@ -45,6 +58,44 @@ def timed(text: str, languages: tuple[str, ...]) -> tuple[float, str]:
     started = time.perf_counter()
     lang = detect_language(text, languages=languages)
     return time.perf_counter() - started, lang
+
+
+def langdetect_walk(text: str) -> list[tuple[str, float]]:
+    detector = detector_factory().create()
+    detector.n_trial, detector.seed = TRIALS, 0
+    detector.append(text)
+    return [(found.lang, found.prob) for found in detector.get_probabilities()]
+
+
+def our_walk(text: str) -> list[tuple[str, float]]:
+    return [(found.lang, found.prob) for found in probabilities(text, detector_factory(), trials=TRIALS)]
+
+
+def compare_walks(texts: list[str], rounds: int) -> None:
+    """langdetect's walk and `ngram_walk`'s on the same texts, alternating which goes first."""
+    walks = {"langdetect": langdetect_walk, "ngram_walk": our_walk}
+    texts = [t.lower() for t in texts if any(ch.isalpha() for ch in t)]
+    times: dict[str, list[list[float]]] = {name: [[] for _ in texts] for name in walks}
+    answers: dict[str, list[object]] = {name: [None] * len(texts) for name in walks}
+    for round_ in range(rounds):
+        for i, text in enumerate(texts):
+            order = list(walks.items()) if (round_ + i) % 2 == 0 else list(reversed(walks.items()))
+            for name, walk in order:
+                started = time.perf_counter()
+                try:
+                    answers[name][i] = walk(text)
+                except LangDetectException as error:
+                    answers[name][i] = error.code
+                times[name][i].append(time.perf_counter() - started)
+    medians = {
+        name: statistics.median(statistics.median(t) for t in per_text) for name, per_text in times.items()
+    }
+    differ = sum(a != b for a, b in zip(answers["langdetect"], answers["ngram_walk"], strict=True))
+    print(f"walks on the restricted set, {len(texts)} texts lowercased, {rounds} rounds each:")
+    for name, median in medians.items():
+        print(f"  {name:>10}: median {1000 * median:.3f} ms per text")
+    print(f"  ratio langdetect/ngram_walk: {medians['langdetect'] / medians['ngram_walk']:.2f}x")
+    print(f"  texts answered differently: {differ} of {len(texts)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for before, after, text in changed[:10]:
         print(f"    {before} -> {after}: {text[:90]!r}")
+    compare_walks(texts, args.rounds)
     return 0
 
 

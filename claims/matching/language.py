@@ -25,6 +25,7 @@ from langdetect import DetectorFactory, LangDetectException
 from langdetect import detector_factory as _langdetect
 from langdetect.language import Language
 
+from claims.matching.ngram_walk import probabilities
 from claims.matching.normalise import STEMMED_LANGUAGES, fold
 from claims.matching.stopwords import STOP_WORD_LANGUAGES
 
@@ -120,12 +121,8 @@ def detect_language(
 def language_probabilities(
     text: str, languages: tuple[str, ...] = DETECTED_LANGUAGES, *, trials: int = TRIALS
 ) -> list[Language]:
-    """langdetect's languages for `text`, likeliest first, averaged over `trials` seeded random walks."""
-    detector = detector_factory(languages).create()
-    detector.n_trial = trials
-    # Each detector seeds its own generator from this: detection never depends on earlier calls or on
-    # other threads.
-    detector.seed = 0
+    """langdetect's languages for `text`, likeliest first, averaged over `trials` seeded random walks (the same
+    floats as langdetect's `Detector.get_probabilities`, computed faster: `ngram_walk`)."""
+    # Each call seeds its own generator: detection never depends on earlier calls or on other threads.
     # Lowercased: langdetect reads an all-caps English rant as German.
-    detector.append(text.lower())
-    return list(detector.get_probabilities())
+    return probabilities(text.lower(), detector_factory(languages), trials=trials, seed=0)
