@@ -41,7 +41,7 @@ from claims.matching.language import (  # noqa: E402
     detect_language,
     detector_factory,
 )
-from claims.matching.ngram_walk import probabilities  # noqa: E402
+from claims.matching.ngram_walk import langdetect_probabilities, probabilities  # noqa: E402
 
 
 def demo_texts() -> list[str]:
@@ -61,10 +61,10 @@ def timed(text: str, languages: tuple[str, ...]) -> tuple[float, str]:
 
 
 def langdetect_walk(text: str) -> list[tuple[str, float]]:
-    detector = detector_factory().create()
-    detector.n_trial, detector.seed = TRIALS, 0
-    detector.append(text)
-    return [(found.lang, found.prob) for found in detector.get_probabilities()]
+    return [
+        (found.lang, found.prob)
+        for found in langdetect_probabilities(text, detector_factory(), trials=TRIALS)
+    ]
 
 
 def our_walk(text: str) -> list[tuple[str, float]]:

@@ -21,6 +21,8 @@ SEED_ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
 
 
 def langdetect_answer(text: str, languages: tuple[str, ...] = DETECTED_LANGUAGES, trials: int = 5) -> object:
+    # Set up from langdetect's API here, not with `ngram_walk.langdetect_probabilities`, which shares its set-up
+    # with the code under test: a mistake there (the text not appended, say) would then pass on both sides.
     detector = detector_factory(languages).create()
     detector.n_trial = trials
     detector.seed = 0

@@ -27,7 +27,7 @@ from langdetect.lang_detect_exception import ErrorCode
 from langdetect.language import Language
 from langdetect.utils.ngram import NGram
 
-__all__ = ["WALKED_LANGUAGES", "probabilities"]
+__all__ = ["WALKED_LANGUAGES", "langdetect_probabilities", "probabilities"]
 
 # How many languages the unrolled walk holds (the matcher's detected set).
 WALKED_LANGUAGES = 6
@@ -126,14 +126,27 @@ def _walk(rows: Sequence[Sequence[float]], trials: int, rng: random.Random) -> l
     return [t0, t1, t2, t3, t4, t5]
 
 
-def probabilities(text: str, factory: DetectorFactory, *, trials: int, seed: int = 0) -> list[Language]:
-    """What `Detector.get_probabilities` answers for `text` with `factory`'s profiles, `trials` walks and
-    random `seed`: languages above langdetect's threshold, likeliest first. Raises LangDetectException as it
-    does (a text with no n-gram any profile knows)."""
+def _detector(text: str, factory: DetectorFactory, trials: int, seed: int) -> Detector:
+    """A langdetect detector holding `text`, set for `trials` walks from random `seed`."""
     detector = factory.create()
     detector.n_trial = trials
     detector.seed = seed
     detector.append(text)
+    return detector
+
+
+def langdetect_probabilities(
+    text: str, factory: DetectorFactory, *, trials: int, seed: int = 0
+) -> list[Language]:
+    """langdetect's own answer, from its own walk: what `probabilities` computes faster."""
+    return list(_detector(text, factory, trials, seed).get_probabilities())
+
+
+def probabilities(text: str, factory: DetectorFactory, *, trials: int, seed: int = 0) -> list[Language]:
+    """What `Detector.get_probabilities` answers for `text` with `factory`'s profiles, `trials` walks and
+    random `seed`: languages above langdetect's threshold, likeliest first. Raises LangDetectException as it
+    does (a text with no n-gram any profile knows)."""
+    detector = _detector(text, factory, trials, seed)
     if len(factory.langlist) != WALKED_LANGUAGES:
         return list(detector.get_probabilities())
     detector.cleaning_text()  # as `_detect_block` does first (it is idempotent: the fallback does it again)
@@ -142,9 +155,7 @@ def probabilities(text: str, factory: DetectorFactory, *, trials: int, seed: int
         return list(detector.get_probabilities())
     if not rows:
         raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-    rng = random.Random()
-    rng.seed(seed)
-    walked = _walk(rows, trials, rng)
+    walked = _walk(rows, trials, random.Random(seed))  # seeded as `_detect_block` seeds its generator
     found = [
         Language(lang, p)
         for lang, p in zip(factory.langlist, walked, strict=True)
