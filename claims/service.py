@@ -1090,20 +1090,19 @@ class ClaimService:
         # One thread at a time per process (fuzzy repeats), one transaction at a time across processes
         # (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): 15 identical texts make one claim.
         with self._queue_lock:
-            self.sync_index()
-            if searched is not None and not self._outdated(searched.mark, query):
-                # The same hits, their claims read again: a claim may have been published or rejected since.
-                # None becomes pending or rejected without a change to the index (a new claim has a new
-                # wording, a merge is counted), so when none was similar then, none is now.
-                similar = _similar(self._live_claims(searched.hits)) if searched.similar else []
-            else:
-                # Searched here, in the index just brought up to date, not in a worker: a worker's queue of
-                # searches can be long under load, and this lock holds every other unknown text meanwhile.
-                similar = _similar(self._live_claims(_matched(self._local_hits(query, synced=True))))
+            # A text repeating a pending or rejected claim word for word (a forwarded rumour: the commonest
+            # repeat) counts on it whatever a search says: no similar claim is needed, and none is looked for.
+            with self.db.connect() as connection:
+                repeat = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first() is not None
+            similar = None if repeat else self._similar_claims(query, searched)
             with self.db.transaction() as connection:
                 if not self.db.sqlite:
                     advisory_xact_lock(connection, QUEUE_LOCK_KEY)
                 claim: ClaimRow | None = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first()
+                if claim is None and similar is None:
+                    # Published a moment ago: the text is no longer a repeat of a pending claim (rare; searched
+                    # inside the transaction, so nothing else is queued meanwhile).
+                    similar = self._similar_claims(query, searched)
                 # On SQLite, what this transaction read is current (it holds the write lock): the row the
                 # fingerprint found is the live claim unless it was merged. Anything else is read again here,
                 # locked (PostgreSQL), merges followed (merged since we looked: count on its target).
@@ -1167,6 +1166,21 @@ class ClaimService:
             new_claim=new,
             subscribed=subscribed,
         )
+
+    def _similar_claims(self, query: Query, searched: _Searched | None) -> list[tuple[Hit, ClaimRow]]:
+        """The claims a queued text would count on (`_similar`), with the index brought up to date: `searched`'s
+        hits when the index gained nothing since that they could miss, else a search made here."""
+        if not self.matcher.may_answer(query):
+            return []  # a text too short to be answered matches no claim confidently, whatever is indexed
+        self.sync_index()
+        if searched is not None and not self._outdated(searched.mark, query):
+            # The same hits, their claims read again: a claim may have been published or rejected since. None
+            # becomes pending or rejected without a change to the index (a new claim has a new wording, a merge
+            # is counted), so when none was similar then, none is now.
+            return _similar(self._live_claims(searched.hits)) if searched.similar else []
+        # Searched here, in the index just brought up to date, not in a worker: a worker's queue of searches can
+        # be long under load, and the queue's lock holds every other unknown text meanwhile.
+        return _similar(self._live_claims(_matched(self._local_hits(query, synced=True))))
 
     @staticmethod
     def _new_claim(connection: Connection, query: Query, key: str, user_id: int | None, now: datetime) -> Row:

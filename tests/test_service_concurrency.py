@@ -177,3 +177,89 @@ def test_a_similar_claim_queued_while_a_text_waits_for_the_queue_is_counted_on(
     assert result.outcome == Outcome.QUEUED and not result.new_claim
     assert result.queued.id == first.queued.id
     assert service.get_claim(first.queued.id).ask_count == 2
+
+
+def _counting_searches(service: ClaimService) -> list[str]:
+    """The texts `service`'s own index is searched for from now on (the real search still runs)."""
+    searched: list[str] = []
+    search = service.matcher.search
+
+    def counted(query, **kwargs):
+        searched.append(query.text)
+        return search(query, **kwargs)
+
+    service.matcher.search = counted  # type: ignore[method-assign]
+    return searched
+
+
+def test_a_word_for_word_repeat_counts_on_its_pending_claim_without_searching_again(
+    service: ClaimService, settings: Settings
+) -> None:
+    # The repeat searches, then waits for the queue while another process queues a claim sharing its words: its
+    # search is out of date, but a text repeating a pending claim word for word counts on it whatever a search
+    # would say, so the queue does not search again.
+    text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
+    first = service.check(text=text, user_id=100, chat_id=100).queued.id
+    other = ClaimService.from_settings(settings, migrate=False)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            with service._queue_lock:
+                repeat = pool.submit(service.check, text=text, user_id=101, chat_id=101)
+                time.sleep(1.0)
+                searched = _counting_searches(service)
+                near = other.check(
+                    text="Les pingouins de Patagonie chantent à l'opéra de Buenos Aires depuis 2019",
+                    user_id=102,
+                    chat_id=102,
+                )
+            result = repeat.result(timeout=30)
+    finally:
+        other.close()
+    assert near.new_claim and near.queued.id != first
+    assert result.outcome == Outcome.QUEUED and not result.new_claim and result.queued.id == first
+    assert service.get_claim(first).ask_count == 2
+    assert searched == []
+
+
+def test_a_word_for_word_repeat_of_a_claim_published_while_it_waits_opens_a_claim_of_its_own(
+    service: ClaimService,
+) -> None:
+    text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
+    first = service.check(text=text, user_id=100, chat_id=100).queued.id
+    with ThreadPoolExecutor(1) as pool:
+        with service._queue_lock:
+            repeat = pool.submit(service.check, text=text, user_id=101, chat_id=101)
+            time.sleep(1.0)
+            service.publish_verdict(actor_id=ADMIN_ID, claim_id=first, rating="false", url="https://e.org/p")
+        result = repeat.result(timeout=30)
+    # The repeat searched while the claim was pending; by the time it is queued the claim is published, so it
+    # repeats no pending claim, the queue looks for similar ones (a published claim is not one) and opens one.
+    assert result.outcome == Outcome.QUEUED and result.new_claim and result.queued.id != first
+    assert service.get_claim(first).ask_count == 1
+
+
+def test_a_text_too_short_to_answer_is_queued_without_a_search_under_the_queue_lock(
+    service: ClaimService, settings: Settings
+) -> None:
+    # Three words: no claim can be an answer for it, so none can be one it counts on; a claim sharing its words
+    # queued meanwhile makes its search out of date, and still the queue does not search again.
+    other = ClaimService.from_settings(settings, migrate=False)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            with service._queue_lock:
+                short = pool.submit(
+                    service.check, text="pingouins sibériens votants", user_id=101, chat_id=101
+                )
+                time.sleep(1.0)
+                searched = _counting_searches(service)
+                near = other.check(
+                    text="Des pingouins sibériens votants ont envahi la mairie de Novossibirsk",
+                    user_id=100,
+                    chat_id=100,
+                )
+            result = short.result(timeout=30)
+    finally:
+        other.close()
+    assert near.new_claim
+    assert result.outcome == Outcome.QUEUED and result.new_claim and result.queued.id != near.queued.id
+    assert searched == []

@@ -296,6 +296,10 @@ class Matcher:
         model = self._model
         return model.confidence(features, model.rank_score(features))
 
+    def may_answer(self, query: Query) -> bool:
+        """Whether any hit for `query` can reach the answer tier: texts under `min_answer_words` never do."""
+        return query.words >= self.config.min_answer_words
+
     def tier(self, score: float, query: Query, *, coverage: float = 1.0, predicate: float = 1.0) -> Tier:
         """The tier a hit of confidence `score` earns; short texts, and texts holding little of the claim
         (`coverage`: IDF share of the claim's words found in the text) or little of what it says of its names
@@ -304,7 +308,7 @@ class Matcher:
         config = self.config
         if (
             score >= config.answer_threshold
-            and query.words >= config.min_answer_words
+            and self.may_answer(query)
             and coverage >= config.min_answer_coverage
             and predicate >= config.min_answer_predicate
         ):
