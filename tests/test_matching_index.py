@@ -2,6 +2,7 @@
 
 import json
 import multiprocessing
+import random
 import time
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -279,3 +280,49 @@ def test_a_search_is_out_of_date_only_when_a_wording_since_could_be_proposed_for
     assert matcher.proposes_after(query, 50) and not matcher.proposes_after(query, 60)
     # The search agrees: the wording it now proposes is the one that shares the term.
     assert 6 in [hit.claim_id for hit in matcher.search(query, limit=20)]
+
+
+@pytest.mark.parametrize("committed", [False, True], ids=["buffered", "committed"])
+def test_a_wording_since_that_the_search_would_leave_out_leaves_it_standing(matcher, committed):
+    # Under load most new claims share a common word or two with a text, far under the BM25 floor a search
+    # re-scores from: such a wording changes none of the text's hits, and the search made before it stands.
+    query = prepare_query("Will the Eiffel Tower be demolished next year?", lang_hint="en")
+    mark = matcher.watermark
+    matcher.add(wording_id=50, claim_id=5, text="Cheese prices rise every year in Normandy", lang="en")
+    if committed:
+        matcher._index.refresh()
+        assert not matcher._index._recent
+    assert not matcher.proposes_after(query, mark)
+    assert 5 not in [c.claim_id for c in matcher.candidates(query)]  # the search leaves it out: it agrees
+    matcher.add(wording_id=60, claim_id=6, text="The Eiffel Tower is to be demolished in 2025", lang="en")
+    if committed:
+        matcher._index.refresh()
+    assert matcher.proposes_after(query, mark)
+    assert 6 in [c.claim_id for c in matcher.candidates(query)]
+    assert matcher.proposes_after(query, 50) and not matcher.proposes_after(query, 60)
+
+
+def test_whenever_a_wording_since_is_said_not_to_be_proposed_the_search_leaves_it_out():
+    # Random texts over a small vocabulary, so that new wordings share a word or two with most queries: the
+    # answer must agree with what a search does, both ways (and both answers must come up).
+    rng = random.Random(11)
+    words = [
+        f"{a}{b}" for a in ("bar", "cor", "dun", "fel", "gam", "hol") for b in ("ak", "em", "ix", "op", "ut")
+    ]
+    matcher = Matcher()
+    matcher.add_many((n, n, " ".join(rng.sample(words, 8)), "en") for n in range(1, 301))
+    outcomes = set()
+    for k in range(120):
+        query = prepare_query(" ".join(rng.sample(words, 6)), lang_hint="en")
+        mark = matcher.watermark
+        claim = 1000 + k
+        matcher.add(
+            wording_id=claim, claim_id=claim, text=" ".join(rng.sample(words, rng.randint(2, 9))), lang="en"
+        )
+        if k % 2:
+            matcher._index.refresh()
+        proposed = matcher.proposes_after(query, mark)
+        outcomes.add(proposed)
+        if not proposed:
+            assert claim not in [c.claim_id for c in matcher.candidates(query)]
+    assert outcomes == {False, True}

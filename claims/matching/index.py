@@ -272,43 +272,58 @@ class TermIndex:
         hits = searcher.search(query, limit=1, count=False).hits
         return self._stored(searcher.doc(hits[0][1])) if hits else None
 
-    def holds_after(self, watermark: int, terms: Iterable[str]) -> bool:
-        """Whether a wording indexed with an id above `watermark` holds any of `terms`: one a search for them
-        could propose. (What is committed is asked of the index in one query; the buffer is scanned.)"""
-        wanted = set(terms)
+    def proposes_after(self, watermark: int, terms: Iterable[str], *, floor: float = 0.0) -> bool:
+        """Whether a search for `terms` with this `floor` (see `search`) would now propose a wording indexed with
+        an id above `watermark`: one holding any of them and scoring at least `floor` times the best score of
+        any wording. One under it is left out of such a search whatever else is indexed, so a search made before
+        it came stands. (`limit` and `claims` may leave out more: not asked, the answer errs towards True.)"""
+        unique = self._query_terms(terms)
         with self._lock:
-            if self._watermark <= watermark or not wanted:
+            if self._watermark <= watermark or not unique:
                 return False
             self.refresh(buffered=True)  # as a search would: anything unbuffered becomes visible
             searcher = self._searcher
             recent = list(self._recent.values())
-        if any(w.wording_id > watermark and not wanted.isdisjoint(w.terms) for w in recent):
-            return True
-        query = tantivy.Query.boolean_query(
+        newer = [score for score, wording_id, _, _ in self._scan(recent, unique) if wording_id > watermark]
+        # Committed since the watermark (the buffer was committed meanwhile), best first. The range scores 0, so
+        # a hit's score is its BM25 for the terms, as in `search`.
+        since = tantivy.Query.boolean_query(
             [
                 (
                     tantivy.Occur.Must,
-                    tantivy.Query.range_query(
-                        self._schema,
-                        "wording_id",
-                        tantivy.FieldType.Integer,
-                        watermark,
-                        None,
-                        include_lower=False,
+                    tantivy.Query.const_score_query(
+                        tantivy.Query.range_query(
+                            self._schema,
+                            "wording_id",
+                            tantivy.FieldType.Integer,
+                            watermark,
+                            None,
+                            include_lower=False,
+                        ),
+                        0.0,
                     ),
                 ),
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.boolean_query(
-                        [
-                            (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "terms", term))
-                            for term in wanted
-                        ]
-                    ),
-                ),
+                (tantivy.Occur.Must, self._terms_query(unique)),
             ]
         )
-        return bool(searcher.search(query, limit=1, count=False).hits)
+        newer.extend(score for score, _ in searcher.search(since, limit=1, count=False).hits)
+        if not newer:
+            return False
+        if floor <= 0.0:
+            return True
+        # The best wording of all: committed (a new one among them scores no more than `max(newer)`) or buffered.
+        best = max(
+            [
+                *newer,
+                *(
+                    score
+                    for score, _ in searcher.search(self._terms_query(unique), limit=1, count=False).hits
+                ),
+            ]
+            + [score for score, *_ in self._scan(recent, unique)]
+        )
+        # A hair under the floor counts too: tantivy scores in single precision, the buffer's scan in double.
+        return max(newer) >= floor * best * (1.0 - 1e-6)
 
     def refresh(self, *, buffered: bool = False) -> None:
         """Make every change so far visible to searches (commit, then reload the reader). With `buffered`, new
@@ -365,21 +380,14 @@ class TermIndex:
         """The best wordings for `terms` by BM25 (any term may match), best first: among the `limit` best, those
         of the first `claims` distinct claims not in `exclude`, and with `floor`, only those scoring at least
         that share of the best of them (the others' stored fields are not even read)."""
-        unique = list(dict.fromkeys(terms))
+        unique = self._query_terms(terms)
         if not unique or limit <= 0 or claims <= 0:
             return []
         with self._lock:
             self.refresh(buffered=True)
             searcher = self._searcher
             recent = list(self._recent.values())
-        if len(unique) > MAX_QUERY_TERMS:
-            # A guard for very long messages: their commonest terms add little to BM25 but walk the longest
-            # posting lists (the re-scoring still sees every term). Tweets stay under it: capping them at 16
-            # cost 0.02 MAP@5 on CheckThat! train.
-            unique = sorted(unique, key=self.idf, reverse=True)[:MAX_QUERY_TERMS]
-        query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "terms", term)) for term in unique]
-        )
+        query = self._terms_query(unique)
         # Over-fetch a little and cut after sorting on the wording id: equal scores (the same headline on two
         # claims is common) come back in segment order, which changes as segments merge, and results must be
         # reproducible. Ids come from fast fields; only the kept wordings' stored fields are read (~15 µs each).
@@ -411,6 +419,22 @@ class TermIndex:
             wording = where if isinstance(where, StoredWording) else self._stored(searcher.doc(where))
             found.append(Candidate(bm25=score, wording=wording))
         return found
+
+    def _query_terms(self, terms: Iterable[str]) -> list[str]:
+        """The distinct terms a search asks the inverted index for, in order."""
+        unique = list(dict.fromkeys(terms))
+        if len(unique) > MAX_QUERY_TERMS:
+            # A guard for very long messages: their commonest terms add little to BM25 but walk the longest
+            # posting lists (the re-scoring still sees every term). Tweets stay under it: capping them at 16
+            # cost 0.02 MAP@5 on CheckThat! train.
+            unique = sorted(unique, key=self.idf, reverse=True)[:MAX_QUERY_TERMS]
+        return unique
+
+    def _terms_query(self, terms: Iterable[str]) -> tantivy.Query:
+        """Any of `terms`, each scored by BM25."""
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "terms", term)) for term in terms]
+        )
 
     def _scan(
         self, recent: list[StoredWording], terms: Sequence[str]

@@ -146,13 +146,17 @@ class Matcher:
         return self._index.watermark
 
     def proposes_after(self, query: Query, watermark: int) -> bool:
-        """Whether a search for `query` could now propose a wording indexed above `watermark` (one sharing a
-        term with it; with embeddings, any), so that a search made before those were indexed is out of date."""
+        """Whether a search for `query` would now propose a wording indexed above `watermark` for re-scoring (one
+        sharing a term with it that scores at least `RESCORE_FLOOR` of the best BM25; with embeddings, any), so
+        that a search made before those were indexed is out of date. A wording the search leaves out changes
+        none of its hits: most new claims, under load, share a common word or two with a text and no more."""
         if self.watermark <= watermark:
             return False
         if self._semantic is not None:
             return True  # a nearest neighbour need share no word
-        return not query.empty and self._index.holds_after(watermark, self._terms(query))
+        return not query.empty and self._index.proposes_after(
+            watermark, self._terms(query), floor=RESCORE_FLOOR
+        )
 
     def __len__(self) -> int:
         return len(self._index)
