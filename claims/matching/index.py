@@ -284,7 +284,9 @@ class TermIndex:
             self.refresh(buffered=True)  # as a search would: anything unbuffered becomes visible
             searcher = self._searcher
             recent = list(self._recent.values())
-        newer = [score for score, wording_id, _, _ in self._scan(recent, unique) if wording_id > watermark]
+        buffered = [(score, wording_id) for score, wording_id, _, _ in self._scan(recent, unique)]
+        newer = [score for score, wording_id in buffered if wording_id > watermark]
+        any_term = self._terms_query(unique)
         # Committed since the watermark (the buffer was committed meanwhile), best first. The range scores 0, so
         # a hit's score is its BM25 for the terms, as in `search`.
         since = tantivy.Query.boolean_query(
@@ -303,7 +305,7 @@ class TermIndex:
                         0.0,
                     ),
                 ),
-                (tantivy.Occur.Must, self._terms_query(unique)),
+                (tantivy.Occur.Must, any_term),
             ]
         )
         newer.extend(score for score, _ in searcher.search(since, limit=1, count=False).hits)
@@ -311,17 +313,9 @@ class TermIndex:
             return False
         if floor <= 0.0:
             return True
-        # The best wording of all: committed (a new one among them scores no more than `max(newer)`) or buffered.
-        best = max(
-            [
-                *newer,
-                *(
-                    score
-                    for score, _ in searcher.search(self._terms_query(unique), limit=1, count=False).hits
-                ),
-            ]
-            + [score for score, *_ in self._scan(recent, unique)]
-        )
+        # The best wording of all: the buffer's best or the committed index's (new ones included in either).
+        committed = searcher.search(any_term, limit=1, count=False).hits
+        best = max([score for score, _ in buffered] + [score for score, _ in committed])
         # A hair under the floor counts too: tantivy scores in single precision, the buffer's scan in double.
         return max(newer) >= floor * best * (1.0 - 1e-6)
 
