@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from claims.demo import load_demo
 from claims.matching.index import index_in_use
 from claims.service import ClaimService
 from claims.settings import Settings
-from claims.views import Outcome
+from claims.views import CheckResult, Outcome
 from tests.conftest import ADMIN_ID, REVIEWER_ID
 from tests.invariants import violations
+
+T = TypeVar("T")
 
 TEXT = "Kim Jong-un a offert un hippopotame nain au zoo de Moscou pendant sa visite"
 # Texts sharing no word from one round to the next, so no round's claim is suggested for another's.
@@ -112,24 +116,35 @@ def _try(call):
     return None
 
 
+def _while_it_waits_for_the_queue(
+    service: ClaimService, meanwhile: Callable[[], T], **check: Any
+) -> tuple[Any, T]:
+    """`service.check(**check)` made in a thread while the queue's lock is held, so that it searches and then
+    waits for the queue; `meanwhile()` runs then, before the lock is let go. Both results, the check's first."""
+    with ThreadPoolExecutor(1) as pool:
+        with service._queue_lock:
+            waiting = pool.submit(service.check, **check)
+            time.sleep(1.0)
+            during = meanwhile()
+        return waiting.result(timeout=30), during
+
+
 def test_a_claim_published_while_a_repeat_waits_for_the_queue_is_not_counted_on(
     service: ClaimService,
 ) -> None:
     text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
     first = service.check(text=text, user_id=100, chat_id=100).queued.id
-    with ThreadPoolExecutor(1) as pool:
-        # The repeat (another wording, so no fingerprint match) searches and finds the pending claim, then
-        # waits for the queue while a reviewer publishes that claim.
-        with service._queue_lock:
-            repeat = pool.submit(
-                service.check,
-                text="Depuis 2019 les pingouins de Sibérie votent aux élections russes",
-                user_id=101,
-                chat_id=101,
-            )
-            time.sleep(1.0)
-            service.publish_verdict(actor_id=ADMIN_ID, claim_id=first, rating="false", url="https://e.org/p")
-        result = repeat.result(timeout=30)
+    # The repeat (another wording, so no fingerprint match) searches and finds the pending claim, then waits
+    # for the queue while a reviewer publishes that claim.
+    result, _ = _while_it_waits_for_the_queue(
+        service,
+        lambda: service.publish_verdict(
+            actor_id=ADMIN_ID, claim_id=first, rating="false", url="https://e.org/p"
+        ),
+        text="Depuis 2019 les pingouins de Sibérie votent aux élections russes",
+        user_id=101,
+        chat_id=101,
+    )
     # Searched while the claim was pending (else it would have been answered), queued after it was published:
     # a published claim takes no queued ask, so the text opens a claim of its own.
     assert result.outcome == Outcome.QUEUED and result.new_claim and result.queued.id != first
@@ -154,34 +169,23 @@ def test_a_similar_claim_queued_while_a_text_waits_for_the_queue_is_counted_on(
     # The text searches while nothing like it is pending, then waits for the queue; meanwhile another process
     # queues a reworded version of it. Its search is then out of date (a wording since shares its terms), so the
     # queue searches again and counts the text there, as a repeat, instead of opening a duplicate claim.
-    other = ClaimService.from_settings(settings, migrate=False)
-    try:
-        with ThreadPoolExecutor(1) as pool:
-            with service._queue_lock:
-                late = pool.submit(
-                    service.check,
-                    text="Les pingouins de Sibérie votent aux élections russes depuis 2019",
-                    user_id=101,
-                    chat_id=101,
-                )
-                time.sleep(1.0)
-                first = other.check(
-                    text="Depuis 2019 les pingouins de Sibérie votent aux élections russes",
-                    user_id=100,
-                    chat_id=100,
-                )
-                assert first.new_claim
-            result = late.result(timeout=30)
-    finally:
-        other.close()
+    result, first, _ = _while_another_process_queues(
+        service,
+        settings,
+        "Depuis 2019 les pingouins de Sibérie votent aux élections russes",
+        100,
+        text="Les pingouins de Sibérie votent aux élections russes depuis 2019",
+        user_id=101,
+        chat_id=101,
+    )
+    assert first.new_claim
     assert result.outcome == Outcome.QUEUED and not result.new_claim
     assert result.queued.id == first.queued.id
     assert service.get_claim(first.queued.id).ask_count == 2
 
 
-def _counting_searches(service: ClaimService) -> list[str]:
-    """The texts `service`'s own index is searched for from now on (the real search still runs)."""
-    searched: list[str] = []
+def _count_searches(service: ClaimService, searched: list[str]) -> None:
+    """From now on, add to `searched` each text `service`'s own index is searched for (the search still runs)."""
     search = service.matcher.search
 
     def counted(query, **kwargs):
@@ -189,33 +193,58 @@ def _counting_searches(service: ClaimService) -> list[str]:
         return search(query, **kwargs)
 
     service.matcher.search = counted  # type: ignore[method-assign]
-    return searched
+
+
+def _while_another_process_queues(
+    service: ClaimService, settings: Settings, queued: str, by: int, /, **check: Any
+) -> tuple[CheckResult, CheckResult, list[str]]:
+    """`service.check(**check)` waiting for the queue while another process queues the text `queued` from person
+    `by`: both results, and the texts `service`'s own index was searched for from then on."""
+    other = ClaimService.from_settings(settings, migrate=False)
+    searched: list[str] = []
+
+    def meanwhile() -> CheckResult:
+        _count_searches(service, searched)
+        return other.check(text=queued, user_id=by, chat_id=by)
+
+    try:
+        result, queued = _while_it_waits_for_the_queue(service, meanwhile, **check)
+    finally:
+        other.close()
+    return result, queued, searched
 
 
 def test_a_word_for_word_repeat_counts_on_its_pending_claim_without_searching_again(
     service: ClaimService, settings: Settings
 ) -> None:
-    # The repeat searches, then waits for the queue while another process queues a claim sharing its words: its
-    # search is out of date, but a text repeating a pending claim word for word counts on it whatever a search
-    # would say, so the queue does not search again.
+    # The repeat searches, then waits for the queue while another process gives another claim a wording that says
+    # the same in another order: its search is out of date (a search now would propose that wording), but a text
+    # repeating a pending claim word for word counts on it whatever a search would say, so the queue does not
+    # search again.
     text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
     first = service.check(text=text, user_id=100, chat_id=100).queued.id
     other = ClaimService.from_settings(settings, migrate=False)
+    searched: list[str] = []
+
+    def meanwhile() -> int:
+        elsewhere = other.check(
+            text="Des girafes livrées à Pyongyang dans un train blindé", user_id=102, chat_id=102
+        )
+        _count_searches(service, searched)
+        other.add_wording(
+            actor_id=ADMIN_ID,
+            claim_id=elsewhere.queued.id,
+            text="Depuis 2019 les pingouins de Sibérie votent aux élections russes",
+        )
+        return elsewhere.queued.id
+
     try:
-        with ThreadPoolExecutor(1) as pool:
-            with service._queue_lock:
-                repeat = pool.submit(service.check, text=text, user_id=101, chat_id=101)
-                time.sleep(1.0)
-                searched = _counting_searches(service)
-                near = other.check(
-                    text="Les pingouins de Patagonie chantent à l'opéra de Buenos Aires depuis 2019",
-                    user_id=102,
-                    chat_id=102,
-                )
-            result = repeat.result(timeout=30)
+        result, elsewhere = _while_it_waits_for_the_queue(
+            service, meanwhile, text=text, user_id=101, chat_id=101
+        )
     finally:
         other.close()
-    assert near.new_claim and near.queued.id != first
+    assert elsewhere != first
     assert result.outcome == Outcome.QUEUED and not result.new_claim and result.queued.id == first
     assert service.get_claim(first).ask_count == 2
     assert searched == []
@@ -226,12 +255,15 @@ def test_a_word_for_word_repeat_of_a_claim_published_while_it_waits_opens_a_clai
 ) -> None:
     text = "Les pingouins de Sibérie votent aux élections russes depuis 2019"
     first = service.check(text=text, user_id=100, chat_id=100).queued.id
-    with ThreadPoolExecutor(1) as pool:
-        with service._queue_lock:
-            repeat = pool.submit(service.check, text=text, user_id=101, chat_id=101)
-            time.sleep(1.0)
-            service.publish_verdict(actor_id=ADMIN_ID, claim_id=first, rating="false", url="https://e.org/p")
-        result = repeat.result(timeout=30)
+    result, _ = _while_it_waits_for_the_queue(
+        service,
+        lambda: service.publish_verdict(
+            actor_id=ADMIN_ID, claim_id=first, rating="false", url="https://e.org/p"
+        ),
+        text=text,
+        user_id=101,
+        chat_id=101,
+    )
     # The repeat searched while the claim was pending; by the time it is queued the claim is published, so it
     # repeats no pending claim, the queue looks for similar ones (a published claim is not one) and opens one.
     assert result.outcome == Outcome.QUEUED and result.new_claim and result.queued.id != first
@@ -243,23 +275,15 @@ def test_a_text_too_short_to_answer_is_queued_without_a_search_under_the_queue_l
 ) -> None:
     # Three words: no claim can be an answer for it, so none can be one it counts on; a claim sharing its words
     # queued meanwhile makes its search out of date, and still the queue does not search again.
-    other = ClaimService.from_settings(settings, migrate=False)
-    try:
-        with ThreadPoolExecutor(1) as pool:
-            with service._queue_lock:
-                short = pool.submit(
-                    service.check, text="pingouins sibériens votants", user_id=101, chat_id=101
-                )
-                time.sleep(1.0)
-                searched = _counting_searches(service)
-                near = other.check(
-                    text="Des pingouins sibériens votants ont envahi la mairie de Novossibirsk",
-                    user_id=100,
-                    chat_id=100,
-                )
-            result = short.result(timeout=30)
-    finally:
-        other.close()
+    result, near, searched = _while_another_process_queues(
+        service,
+        settings,
+        "Des pingouins sibériens votants ont envahi la mairie de Novossibirsk",
+        100,
+        text="pingouins sibériens votants",
+        user_id=101,
+        chat_id=101,
+    )
     assert near.new_claim
     assert result.outcome == Outcome.QUEUED and result.new_claim and result.queued.id != near.queued.id
     assert searched == []
