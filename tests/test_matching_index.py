@@ -11,6 +11,7 @@ import pytest
 
 from claims.matching import IndexLocked, Matcher, prepare_query
 from claims.matching.index import BUFFER_DOCS, StoredWording, TermIndex, snapshot
+from claims.matching.stopwords import STOP_WORDS_DIGEST
 
 CLAIMS = {
     1: "5G towers spread the coronavirus across Europe",
@@ -177,6 +178,22 @@ def test_a_snapshot_is_a_linked_copy_that_searches_and_writes_on_its_own(tmp_pat
     assert top_claim(source, "penguins vote in the Bundestag") != 5
     copy.close()
     source.close()
+
+
+def test_an_index_analysed_with_other_stop_words_is_started_again(tmp_path: Path):
+    # Its terms keep words the lists now drop (or the reverse): the service re-adds every wording from the
+    # database (watermark 0) rather than matching against terms analysed another way.
+    with Matcher(index_dir=tmp_path) as first:
+        first.add_many((claim_id * 10, claim_id, text, "en") for claim_id, text in CLAIMS.items())
+        first.save()
+    meta = tmp_path / "lexical" / "matcher-meta.json"
+    recorded = json.loads(meta.read_text())
+    version, _, digest = recorded["format"].partition("/")
+    assert digest == STOP_WORDS_DIGEST
+    meta.write_text(json.dumps(recorded | {"format": f"{version}/{'0' * len(digest)}"}))
+    reopened = Matcher(index_dir=tmp_path)
+    assert len(reopened) == 0 and reopened.watermark == 0
+    reopened.close()
 
 
 def test_no_snapshot_when_the_index_is_newer_than_its_watermark_or_missing(tmp_path: Path):

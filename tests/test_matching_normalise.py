@@ -16,6 +16,13 @@ def test_french_stop_words_go_and_words_are_stemmed_then_folded():
     ]
 
 
+def test_french_drops_what_english_drops_beyond_snowball_auxiliaries_modals_and_said():
+    # As "will", "may"/"could" and "said" are English stop words.
+    assert analyse("La Russie va construire des satellites", "fr") == ["russ", "construir", "satellit"]
+    assert analyse("Il dit que Poutine pourrait venir", "fr") == analyse("Poutine venir", "fr")
+    assert analyse("Russia will build satellites, he said", "en") == ["russia", "build", "satellit"]
+
+
 def test_french_elision_is_split_from_the_noun():
     assert analyse("l'État a menti", "fr") == ["etat", "ment"]
 

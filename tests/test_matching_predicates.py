@@ -63,6 +63,24 @@ def test_demo_text_sharing_only_the_names_gets_suggestions_not_an_answer(demo: C
     assert result.answer is None
 
 
+def test_demo_french_text_sharing_the_names_and_the_near_future_is_not_answered(demo: ClaimService) -> None:
+    # "va" (will) was the one word beyond the names shared with "La Russie va construire des satellites pour la
+    # Corée du Nord", and it answered (0.75) with that claim's verdict.
+    result = demo.check(text="La Corée du Nord va livrer des obus à la Russie", user_id=ALICE, chat_id=ALICE)
+    assert result.outcome != Outcome.ANSWERED
+    assert result.answer is None
+    assert "satellites" in result.suggestions[0].claim.text  # still offered: same two countries
+
+
+def test_demo_french_paraphrase_in_the_near_future_is_answered(demo: ClaimService) -> None:
+    result = demo.check(
+        text="La Russie va fabriquer des satellites pour la Corée du Nord", user_id=ALICE, chat_id=ALICE
+    )
+    assert result.outcome == Outcome.ANSWERED
+    assert result.answer is not None
+    assert result.answer.claim.text == "La Russie va construire des satellites pour la Corée du Nord"
+
+
 @pytest.mark.parametrize(
     ("text", "claim_text"),
     [

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import tantivy
 
+from claims.matching.stopwords import STOP_WORDS_DIGEST
+
 __all__ = ["Candidate", "IndexLocked", "StoredWording", "TermIndex", "bm25", "index_in_use"]
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 # Bumped whenever the schema or the analysis changes: an index written by another format is rebuilt from the
 # database (the service sees watermark 0 and re-adds every wording) instead of silently matching badly.
 FORMAT_VERSION = 1
+# The format a persisted index records: the version and the stop words its terms were analysed with.
+_FORMAT = f"{FORMAT_VERSION}/{STOP_WORDS_DIGEST}"
 _META_FILE = "matcher-meta.json"
 # tantivy's BM25 constants (fixed in tantivy); `bm25` uses them for the index's buffer and the features alike,
 # so all agree on what a match weighs.
@@ -129,7 +133,7 @@ class TermIndex:
         self._path.mkdir(parents=True, exist_ok=True)
         meta = self._read_meta()
         if tantivy.Index.exists(str(self._path)):
-            if meta is not None and meta.get("format") == FORMAT_VERSION:
+            if meta is not None and meta.get("format") == _FORMAT:
                 self._watermark = int(meta.get("watermark", 0))
                 self._total_terms = int(meta.get("total_terms", 0))
                 return tantivy.Index.open(str(self._path))
@@ -165,7 +169,7 @@ class TermIndex:
     def _write_meta(self) -> None:
         if self._path is None:
             return
-        meta = {"format": FORMAT_VERSION, "watermark": self._watermark, "total_terms": self._total_terms}
+        meta = {"format": _FORMAT, "watermark": self._watermark, "total_terms": self._total_terms}
         tmp = self._path / (_META_FILE + ".tmp")
         tmp.write_text(json.dumps(meta), encoding="utf-8")
         # Atomic on POSIX: a crash leaves the old or the new meta, never half of one.
@@ -534,7 +538,7 @@ def snapshot(source: Path, target: Path, *, attempts: int = 5) -> bool:
         try:
             before = (source / _META_FILE).read_bytes()
             meta = json.loads(before)
-            if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+            if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
                 return False
             target.mkdir(parents=True)
             # tantivy's meta.json first, then the files there now: every segment it lists was written before

@@ -1,15 +1,20 @@
 """Stop words per language, accent-folded and lowercased like the tokens they are compared with.
 
 English and French are the bot's languages and get full lists (Snowball's, plus the filler words of social
-media posts); a few other common languages get Snowball's core list so a Spanish or German text is not
-dominated by its articles. Lists are folded at import so "été" and "ete" are the same stop word.
+media posts). French also drops what English drops besides Snowball's list: the near future's "va"/"vont" (as
+"will"), the modals "peut"/"doit"/"pourrait" (as "may", "must", "could") and "dit" (as "said"). Kept, "va"
+was a word that "La Russie va construire des satellites pour la Corée du Nord" and "La Corée du Nord va livrer
+des obus à la Russie" shared beyond their names, and the first answered the second. A few other common
+languages get Snowball's core list so a Spanish or German text is not dominated by its articles. Lists are
+folded at import so "été" and "ete" are the same stop word.
 """
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 
-__all__ = ["STOP_WORD_LANGUAGES", "stop_words"]
+__all__ = ["STOP_WORDS_DIGEST", "STOP_WORD_LANGUAGES", "stop_words"]
 
 _EN = """
 a about above after again against all am an and any are aren't as at be because been before being
@@ -39,6 +44,8 @@ avaient eut eûmes eûtes eurent aie aies ait ayons ayez aient eusse eusses eût
 eussent ceci cela celà cet cette ici ils les leurs quel quels quelle quelles sans soi alors aussi
 autre autres bien car comme comment donc dont encore fait faire faut ont peu plus quand quoi si tout
 tous toute toutes très trop déjà là où ça cest qu'il qu'elle c'est n'est
+va vais vas vont allons allez allait allaient aller peut peux peuvent pourra pourront pourrait
+pourraient doit doivent devra devront devrait devraient dit dire disent svp stp mdr ptdr
 """
 
 _ES = """
@@ -98,6 +105,11 @@ _LISTS: dict[str, frozenset[str]] = {
 _NONE: frozenset[str] = frozenset()
 # ISO 639-1 codes of the languages with a stop-word list.
 STOP_WORD_LANGUAGES = frozenset(_LISTS)
+# What the lists hold, in short: a persisted index records it, and one written with other lists (whose terms
+# keep words these drop, or the reverse) is rebuilt rather than matched against.
+STOP_WORDS_DIGEST = hashlib.sha256(
+    "\n".join(f"{lang}:{' '.join(sorted(words))}" for lang, words in sorted(_LISTS.items())).encode()
+).hexdigest()[:16]
 
 
 def stop_words(lang: str) -> frozenset[str]:
