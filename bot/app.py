@@ -108,6 +108,7 @@ def build_application(
             MessageHandler(GROUPS & CHECKABLE & ~filters.COMMAND, checking.check_mention),
             CallbackQueryHandler(checking.expired, pattern=callbacks.is_unknown),
             CallbackQueryHandler(checking.queue_text, pattern=callbacks.QUEUE_TEXT),
+            CallbackQueryHandler(checking.queue_alone, pattern=callbacks.QUEUE_ALONE),
             CallbackQueryHandler(checking.pick, pattern=callbacks.PICK),
             CallbackQueryHandler(checking.unsubscribe, pattern=callbacks.UNSUBSCRIBE),
             CallbackQueryHandler(checking.set_language, pattern=callbacks.LANGUAGE),

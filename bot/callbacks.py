@@ -12,6 +12,9 @@ VERSION = "1"
 _ID = r"([0-9]{1,18})"  # ASCII digits: `\d` would take any script's digits
 
 QUEUE_TEXT = rf"^{VERSION}:q:{_ID}$"  # "not what I meant" / "none of these": queue that submission
+QUEUE_ALONE = (
+    rf"^{VERSION}:own:{_ID}$"  # "not what I meant" under a similar pending claim: a claim of its own
+)
 PICK = rf"^{VERSION}:pick:{_ID}:{_ID}$"  # a person chose a suggested claim
 UNSUBSCRIBE = rf"^{VERSION}:unsub:{_ID}$"
 LANGUAGE = rf"^{VERSION}:lang:([a-z]{{2}})$"
@@ -21,6 +24,10 @@ CLAIM = rf"^{VERSION}:claim:{_ID}$"  # reviewers: open a claim's details
 
 def queue_text(submission_id: int) -> str:
     return f"{VERSION}:q:{submission_id}"
+
+
+def queue_alone(submission_id: int) -> str:
+    return f"{VERSION}:own:{submission_id}"
 
 
 def pick(submission_id: int, claim_id: int) -> str:
@@ -43,7 +50,9 @@ def claim(claim_id: int) -> str:
     return f"{VERSION}:claim:{claim_id}"
 
 
-_KNOWN = tuple(re.compile(pattern) for pattern in (QUEUE_TEXT, PICK, UNSUBSCRIBE, LANGUAGE, PAGE, CLAIM))
+_KNOWN = tuple(
+    re.compile(pattern) for pattern in (QUEUE_TEXT, QUEUE_ALONE, PICK, UNSUBSCRIBE, LANGUAGE, PAGE, CLAIM)
+)
 
 
 def is_unknown(data: object) -> bool:

@@ -202,7 +202,9 @@ def check_reply(result: CheckResult, lang: str, *, private: bool = True) -> Repl
     if result.suggestions:
         return suggestions_reply(result, lang)
     if result.queued is not None:
-        return queued_reply(result.queued, lang)
+        return queued_reply(
+            result.queued, lang, submission_id=result.submission_id if result.similar else None
+        )
     return t(lang, "check.nothing"), None
 
 
@@ -230,8 +232,10 @@ def suggestions_reply(result: CheckResult, lang: str) -> Reply:
     return join(lines), keyboard(*rows)
 
 
-def queued_reply(claim: ClaimView, lang: str) -> Reply:
-    """The text is counted on a pending claim: its `#id`, the promise, and the button to opt out."""
+def queued_reply(claim: ClaimView, lang: str, *, submission_id: int | None = None) -> Reply:
+    """The text is counted on a pending claim: its `#id`, the promise, and the button to opt out.
+    `submission_id`: the text was counted on a claim it does not repeat word for word; that claim is quoted,
+    with "not what I meant" to make the text a claim of its own."""
     if claim.status == Status.REJECTED:
         return claim_card(claim, lang), None
     if claim.status == Status.PUBLISHED:
@@ -240,7 +244,11 @@ def queued_reply(claim: ClaimView, lang: str) -> Reply:
         text = t(lang, "check.queued_new", id=claim.id)
     else:
         text = tn(lang, "check.queued_again", claim.ask_count, id=claim.id)
-    return text, keyboard([button(plain(lang, "check.notify_off"), callbacks.unsubscribe(claim.id))])
+    rows = [[button(plain(lang, "check.notify_off"), callbacks.unsubscribe(claim.id))]]
+    if submission_id is not None:
+        text = join([text, t(lang, "card.claim", text=one_line(claim.text))], "\n")
+        rows.insert(0, [button(plain(lang, "card.not_meant"), callbacks.queue_alone(submission_id))])
+    return text, keyboard(*rows)
 
 
 def mine(entries: list[MineEntry], lang: str) -> list[Html]:

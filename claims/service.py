@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, update
+from sqlalchemy import Connection, Row, bindparam, exists, func, insert, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
@@ -125,6 +125,25 @@ _CLAIM_BY_ID_LOCKED = _CLAIM_BY_ID.with_for_update()
 _NEW_CLAIM = insert(_CLAIM_TABLE).returning(*_VIEWED)
 _NEW_WORDING = insert(_WORDING_TABLE)
 _SUBMISSION_CLAIM = core_select(_SUBMISSION_TABLE.c.claim_id).where(_SUBMISSION_TABLE.c.id == bindparam("id"))
+# A submission moved off a claim ("not what I meant") takes its sender's subscription to that claim with it,
+# unless another of their submissions still counts on the claim.
+_DROP_MOVED_SUBSCRIPTION = (
+    update(_SUBSCRIPTION_TABLE)
+    .where(
+        _SUBSCRIPTION_TABLE.c.user_id == bindparam("user"),
+        _SUBSCRIPTION_TABLE.c.claim_id == bindparam("claim"),
+        ~exists().where(
+            _SUBMISSION_TABLE.c.user_id == bindparam("user"),
+            _SUBMISSION_TABLE.c.claim_id == bindparam("claim"),
+            _SUBMISSION_TABLE.c.id != bindparam("submission"),
+        ),
+    )
+    .values(active=False)
+)
+# Whether a claim holds a wording with this fingerprint: the text's own claim, not one it was found similar to.
+_HAS_FINGERPRINT = core_select(_WORDING_TABLE.c.id).where(
+    _WORDING_TABLE.c.claim_id == bindparam("claim"), _WORDING_TABLE.c.fingerprint == bindparam("key")
+)
 _REQUEUE = (
     update(_SUBMISSION_TABLE)
     .where(_SUBMISSION_TABLE.c.id == bindparam("submission"))
@@ -391,16 +410,22 @@ class ClaimService:
         )
 
     def queue_submission(
-        self, *, submission_id: int, user_id: int, person: PersonView | None = None
+        self, *, submission_id: int, user_id: int, person: PersonView | None = None, alone: bool = False
     ) -> CheckResult:
         """Queue the text of an earlier submission ("not what I meant", "none of these") for reviewers.
-        `person`: as for `check`."""
+        `alone`: as a claim of its own, for a text that was counted on a pending claim it does not repeat word
+        for word (a similar one that says something else: "not what I meant" there); its ask and its sender's
+        subscription move to that claim. `person`: as for `check`."""
         self._refuse_banned(user_id, person)
         with self.db.read() as session:
             sub = session.get(Submission, submission_id) if _row_id(submission_id) else None
             if sub is None or sub.user_id != user_id:
                 raise NotFound("no such submission", submission_id=submission_id)
-            if sub.outcome == Outcome.QUEUED and sub.claim_id is not None:
+            if (
+                sub.outcome == Outcome.QUEUED
+                and sub.claim_id is not None
+                and not (alone and self._counted_on_another(session, sub))
+            ):
                 claim = self._resolve(session, sub.claim_id)
                 view = claim_view(session, claim)
                 return CheckResult(
@@ -413,7 +438,14 @@ class ClaimService:
                 )
             raw, chat_id, chat_type, lang = sub.text, sub.chat_id, sub.chat_type or "private", sub.lang
         query = _prepared_query(raw, lang_hint=lang)
-        return self._queue(raw, query, user_id, chat_id, chat_type, submission_id=submission_id)
+        return self._queue(raw, query, user_id, chat_id, chat_type, submission_id=submission_id, alone=alone)
+
+    @staticmethod
+    def _counted_on_another(session: Session, sub: Submission) -> bool:
+        """Whether a queued submission counts on a claim none of whose wordings its text repeats word for word."""
+        key = fingerprint(_prepared_query(sub.text, lang_hint=sub.lang).text)
+        connection = session.connection()
+        return connection.execute(_HAS_FINGERPRINT, {"claim": sub.claim_id, "key": key}).first() is None
 
     def choose_suggestion(
         self, *, submission_id: int, claim_id: int, user_id: int, person: PersonView | None = None
@@ -1081,9 +1113,11 @@ class ClaimService:
         chat_type: str,
         submission_id: int | None = None,
         searched: _Searched | None = None,
+        alone: bool = False,
     ) -> CheckResult:
         """Count the text on the pending claim it repeats, or open a new pending claim for it. `searched`: a
-        search for `query` made just before (reused if the index is unchanged since)."""
+        search for `query` made just before (reused if the index is unchanged since). `alone`: only a claim it
+        repeats word for word counts, not a similar one."""
         key = fingerprint(query.text)
         now = utcnow()
         private = chat_type == "private" and user_id is not None and chat_id is not None
@@ -1094,7 +1128,7 @@ class ClaimService:
             # repeat) counts on it whatever a search says: no similar claim is needed, and none is looked for.
             with self.db.connect() as connection:
                 repeat = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first() is not None
-            similar = None if repeat else self._similar_claims(query, searched)
+            similar = [] if alone else None if repeat else self._similar_claims(query, searched)
             with self.db.transaction() as connection:
                 if not self.db.sqlite:
                     advisory_xact_lock(connection, QUEUE_LOCK_KEY)
@@ -1108,7 +1142,8 @@ class ClaimService:
                 # locked (PostgreSQL), merges followed (merged since we looked: count on its target).
                 current = claim is not None and self.db.sqlite and claim.merged_into_id is None
                 score = 1.0 if claim else None
-                if claim is None and similar:
+                counted_on_similar = claim is None and bool(similar)
+                if counted_on_similar:
                     hit, claim = similar[0]
                     score = hit.score
                 new = claim is None
@@ -1131,6 +1166,11 @@ class ClaimService:
                     and claim.status == Status.PENDING
                     and self._subscribe(connection, user_id, chat_id, claim.id)
                 )
+                if earlier is not None and earlier != claim.id and user_id is not None:
+                    connection.execute(
+                        _DROP_MOVED_SUBSCRIPTION,
+                        {"user": user_id, "claim": earlier, "submission": submission_id},
+                    )
                 if submission_id is None:
                     submission_id = self._record(
                         connection,
@@ -1165,6 +1205,7 @@ class ClaimService:
             queued=view,
             new_claim=new,
             subscribed=subscribed,
+            similar=counted_on_similar,
         )
 
     def _similar_claims(self, query: Query, searched: _Searched | None) -> list[tuple[Hit, ClaimRow]]:

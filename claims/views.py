@@ -109,6 +109,8 @@ class CheckResult:
     queued: ClaimView | None = None  # the pending claim this text is now counted in
     new_claim: bool = False  # True when this submission created the pending claim
     subscribed: bool = False
+    # Counted on a pending claim it does not repeat word for word (found similar): worth showing that claim.
+    similar: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,6 +205,61 @@ def test_none_of_these_queues_the_original_text(demo: ClaimService) -> None:
     assert demo.log()[0].outcome == Outcome.QUEUED
 
 
+# Counted on the demo's pending "Kim Jong-un a offert un char d'assaut à Vladimir Poutine": same names, and the
+# verb, beyond them; another gift.
+SIMILAR_TO_PENDING = "Vladimir Poutine a offert une voiture Aurus à Kim Jong-un"
+
+
+def _pending_ids(service: ClaimService) -> set[int]:
+    return {c.id for c in service.queue(actor_id=ADMIN_ID, limit=50).claims}
+
+
+def test_a_text_counted_on_a_similar_pending_claim_says_so(demo: ClaimService) -> None:
+    tank = demo.check(
+        text="Kim Jong-un a offert un char d'assaut à Vladimir Poutine", user_id=BOB, chat_id=BOB
+    )
+    assert not tank.similar  # its own words: nothing to show
+    result = demo.check(text=SIMILAR_TO_PENDING, user_id=ALICE, chat_id=ALICE)
+    assert result.outcome == Outcome.QUEUED and not result.new_claim
+    assert result.similar and result.queued.id == tank.queued.id
+
+
+def test_not_what_i_meant_under_a_similar_pending_claim_makes_a_claim_of_its_own(demo: ClaimService) -> None:
+    counted = demo.check(text=SIMILAR_TO_PENDING, user_id=ALICE, chat_id=ALICE)
+    tank = demo.get_claim(counted.queued.id)
+    before = _pending_ids(demo)
+    alone = demo.queue_submission(submission_id=counted.submission_id, user_id=ALICE, alone=True)
+    assert alone.outcome == Outcome.QUEUED and alone.new_claim and not alone.similar
+    assert alone.queued.text == SIMILAR_TO_PENDING and alone.queued.ask_count == 1
+    assert _pending_ids(demo) == before | {alone.queued.id}
+    assert demo.get_claim(tank.id).ask_count == tank.ask_count - 1  # the ask moved with the text
+    assert demo.log()[0].claim_id == alone.queued.id
+    # Pressed again (a second tap, another device): nothing moves.
+    again = demo.queue_submission(submission_id=counted.submission_id, user_id=ALICE, alone=True)
+    assert again.queued.id == alone.queued.id and not again.new_claim
+    assert demo.get_claim(alone.queued.id).ask_count == 1
+    # Alice hears about her own claim's verdict, not about the tank's.
+    assert ALICE not in _notified(demo, tank.id)
+    assert ALICE in _notified(demo, alone.queued.id)
+
+
+def _notified(service: ClaimService, claim_id: int) -> set[int]:
+    published = service.publish_verdict(
+        actor_id=ADMIN_ID, claim_id=claim_id, rating="faux", url=f"https://example.org/check/{claim_id}"
+    )
+    return {recipient.user_id for recipient in published.notify}
+
+
+def test_moving_off_a_claim_keeps_the_subscription_another_ask_of_mine_holds(demo: ClaimService) -> None:
+    tank = demo.check(
+        text="Kim Jong-un a offert un char d'assaut à Vladimir Poutine", user_id=ALICE, chat_id=ALICE
+    )
+    counted = demo.check(text=SIMILAR_TO_PENDING, user_id=ALICE, chat_id=ALICE)
+    assert counted.queued.id == tank.queued.id
+    demo.queue_submission(submission_id=counted.submission_id, user_id=ALICE, alone=True)
+    assert ALICE in _notified(demo, tank.queued.id)
+
+
 def test_someone_else_cannot_queue_my_submission(demo: ClaimService) -> None:
     result = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
     with pytest.raises(NotFound):

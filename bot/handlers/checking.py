@@ -111,11 +111,20 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 async def queue_text(update: Update, context: BotContext) -> None:
     """The "Not what I meant" and "None of these" buttons: queue the person's text for reviewers."""
+    await _queue_text(update, context, alone=False)
+
+
+async def queue_alone(update: Update, context: BotContext) -> None:
+    """ "Not what I meant" under the pending claim a text was counted on: the text becomes a claim of its own."""
+    await _queue_text(update, context, alone=True)
+
+
+async def _queue_text(update: Update, context: BotContext, *, alone: bool) -> None:
     query = update.callback_query
     await query.answer()
     submission_id = int(context.matches[0].group(1))
     result = await context.service.queue_submission(
-        submission_id=submission_id, user_id=query.from_user.id, person=context.person
+        submission_id=submission_id, user_id=query.from_user.id, person=context.person, alone=alone
     )
     await drop_buttons(query)
     reply, markup = render.check_reply(result, context.reply_language(result.lang))

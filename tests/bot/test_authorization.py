@@ -132,6 +132,17 @@ async def test_a_forged_queue_text_button_cannot_queue_someone_elses_text(driver
     assert new == ["This button no longer works. Send the claim again."]
 
 
+async def test_a_forged_queue_alone_button_cannot_split_someone_elses_text(driver: Driver) -> None:
+    # Ann's text counted on a similar pending claim: her "Not what I meant" pressed by Mallory moves nothing.
+    pending = await claim_of(driver, BOB, PENDING)
+    counted = await driver.reply(
+        ANN, "Last week the mayor of Lyon banned bicycles on every bridge of the city"
+    )
+    assert f"#{pending}" in counted.text and f"Claim: {PENDING}" in counted.text
+    _, new = await forged(driver, counted.button("Not what I meant").callback_data)
+    assert new == ["This button no longer works. Send the claim again."]
+
+
 async def test_a_forged_pick_cannot_answer_someone_elses_question(driver: Driver) -> None:
     suggestions = await driver.reply(ANN, VAGUE)
     _, new = await forged(driver, suggestions.buttons[0].callback_data)
@@ -164,6 +175,7 @@ def test_every_button_pattern_is_forged_above() -> None:
     # A new kind of button must get its forgery test too.
     tested = {
         callbacks.QUEUE_TEXT,
+        callbacks.QUEUE_ALONE,
         callbacks.PICK,
         callbacks.UNSUBSCRIBE,
         callbacks.LANGUAGE,

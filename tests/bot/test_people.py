@@ -114,6 +114,28 @@ async def test_the_same_unknown_claim_from_someone_else_gets_the_same_id(driver:
     assert "(2 asks so far)" in second.text
 
 
+async def test_a_text_counted_on_a_similar_claim_quotes_it_and_can_stand_alone(driver: Driver) -> None:
+    first = await driver.reply(ANN, UNKNOWN)
+    reworded = "Last week the mayor of Lyon banned bicycles on every bridge of the city"
+    second = await driver.reply(BOB, reworded)
+    assert claim_id(second.text) == claim_id(first.text)
+    assert f"Claim: {UNKNOWN}" in second.text  # what Bob's ask now counts on, so he can tell
+    assert [b.text for b in second.buttons] == ["Not what I meant", "🔕 Don't notify me"]
+    _, new = await driver.press(BOB, second, "Not what I meant")
+    assert second.buttons == []
+    assert "logged it as" in new[-1].text
+    own = await driver.service.get_claim(claim_id(new[-1].text))
+    assert own.id != claim_id(first.text) and own.text == reworded and own.ask_count == 1
+    assert (await driver.service.get_claim(claim_id(first.text))).ask_count == 1
+
+
+async def test_an_exact_repeat_does_not_quote_the_claim(driver: Driver) -> None:
+    await driver.send(ANN, UNKNOWN)
+    second = await driver.reply(BOB, UNKNOWN)
+    assert "Claim:" not in second.text
+    assert [b.text for b in second.buttons] == ["🔕 Don't notify me"]
+
+
 async def test_dont_notify_me_turns_the_notification_off(driver: Driver) -> None:
     reply = await driver.reply(ANN, UNKNOWN)
     _, new = await driver.press(ANN, reply, "Don't notify me")
