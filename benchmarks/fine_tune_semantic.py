@@ -88,6 +88,34 @@ def examples(
     return result
 
 
+def claim_examples(
+    claims: Sequence[VerifiedClaim], count: int, *, negatives: int = 1, depth: int = 10, seed: int = 13
+) -> list[Example]:
+    """Up to `count` claims whose headline words them differently (`token_set_ratio` < 80): the headline as the
+    text, the claim as checked as its right wording, and the lexical matcher's best wrong claims for the headline
+    as hard negatives. No tweet in them: the claims' own two wordings, what any database of fact-checks holds."""
+    from rapidfuzz import fuzz, utils
+
+    matcher = build_matcher(claims, MatchConfig())
+    duplicates = Duplicates(claims)
+    by_id = {c.claim_id: c for c in claims}
+    pool = [
+        c
+        for c in claims
+        if c.title.strip()
+        and c.vclaim.strip()
+        and fuzz.token_set_ratio(c.title, c.vclaim, processor=utils.default_process) < 80
+    ]
+    random.Random(seed).shuffle(pool)
+    result: list[Example] = []
+    for claim in pool[:count]:
+        same = duplicates.of(frozenset({claim.claim_id}))
+        hits = matcher.search(prepare_query(claim.title), limit=depth)
+        wrong = [by_id[h.claim_id] for h in hits if h.claim_id not in same and h.claim_id in by_id]
+        result.append((claim.title, [claim.vclaim], [c.vclaim for c in wrong[:negatives]]))
+    return result
+
+
 def fine_tune(
     base: Path,
     out: Path,
@@ -195,6 +223,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fold", type=int, default=0, help="the part left out (0-based)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
+        "--claim-pairs",
+        type=int,
+        default=0,
+        help="also train on this many (headline, claim) pairs of verified_claims.tsv, worded differently",
+    )
+    parser.add_argument(
         "--report", action="store_true", help="then rank dev by embeddings: base vs fine-tuned"
     )
     args = parser.parse_args(argv)
@@ -204,8 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     tweets = [t for t in load_tweets(data_dir, "train") if not in_fold(t, args.folds, args.fold)]
     started = time.perf_counter()
     data = examples(tweets, claims, negatives=args.negatives)
+    if args.claim_pairs:
+        data += claim_examples(claims, args.claim_pairs, negatives=args.negatives, seed=args.seed)
     print(
-        f"{len(data)} training tweets ({time.perf_counter() - started:.0f} s to mine negatives)",
+        f"{len(data)} training examples ({time.perf_counter() - started:.0f} s to mine negatives)",
         file=sys.stderr,
     )
     fine_tune(
