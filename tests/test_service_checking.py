@@ -250,6 +250,13 @@ def _notified(service: ClaimService, claim_id: int) -> set[int]:
     return {recipient.user_id for recipient in published.notify}
 
 
+def test_not_what_i_meant_under_a_verdict_stops_its_correction_notices(demo: ClaimService) -> None:
+    answered = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ALICE, chat_id=ALICE)
+    assert answered.outcome == Outcome.ANSWERED and answered.subscribed
+    demo.queue_submission(submission_id=answered.submission_id, user_id=ALICE)
+    assert ALICE not in _notified(demo, answered.answer.claim.id)  # a correction of the claim she disowned
+
+
 def test_moving_off_a_claim_keeps_the_subscription_another_ask_of_mine_holds(demo: ClaimService) -> None:
     tank = demo.check(
         text="Kim Jong-un a offert un char d'assaut à Vladimir Poutine", user_id=ALICE, chat_id=ALICE
