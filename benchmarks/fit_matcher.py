@@ -381,44 +381,43 @@ def choose_gate(rows: Sequence[GateRow]) -> float:
     guard is for), so the sweep mostly measures what the guard costs: the budget is the same 1% of answers the
     answer threshold is allowed to get wrong.
     """
-    answered = [row for row in rows if row[1]]
-    return _sweep(
-        answered, GATE_GRID, lambda row, t: row[3] >= t, "cover_predicate >=", "min_answer_predicate"
+    kinds = list(dict.fromkeys(kind for kind, *_ in rows))
+    right_answers = sum(row[2] for row in rows if row[1])
+    chosen = 0.0
+    for threshold in GATE_GRID:
+        kept = [(row[0], row[2]) for row in rows if row[1] and row[3] >= threshold]
+        print(f"cover_predicate >= {threshold:.2f}: {_counts(kept, kinds)}")
+        if sum(right for _, right in kept) >= GATE_KEEP * right_answers:
+            chosen = threshold
+    print(
+        f"min_answer_predicate = {chosen} (the highest keeping >= {GATE_KEEP:.0%} of the right answers on train)"
     )
+    return chosen
 
 
 def choose_conflict_gate(rows: Sequence[GateRow], min_predicate: float) -> float:
     """Among the answers the predicate guard keeps, print right and wrong ones per name-conflict threshold;
     return the lowest that keeps >= 99% of the right ones (the same budget as the predicate guard's)."""
+    kinds = list(dict.fromkeys(kind for kind, *_ in rows))
     answered = [row for row in rows if row[1] and row[3] >= min_predicate]
-    return _sweep(
-        answered, CONFLICT_GRID, lambda row, t: row[4] <= t, "name conflict <=", "max_answer_conflict"
-    )
-
-
-def _sweep(
-    answered: Sequence[GateRow],
-    grid: Sequence[float],
-    passes: Callable[[GateRow, float], bool],
-    label: str,
-    setting: str,
-) -> float:
-    """The last threshold of `grid` (ordered from the loosest) under which the answers that pass keep >= 99%
-    of the right ones, printing right and wrong answers by kind of search for each."""
-    kinds = list(dict.fromkeys(row[0] for row in answered))
     right_answers = sum(row[2] for row in answered)
-    chosen = grid[0]
-    for threshold in grid:
-        kept = [(row[0], row[2]) for row in answered if passes(row, threshold)]
-        counts = "; ".join(
-            f"{kind}: {sum(r for k, r in kept if k == kind)} right, {sum(not r for k, r in kept if k == kind)} wrong"
-            for kind in kinds
-        )
-        print(f"{label} {threshold:.2f}: {counts}")
+    chosen = 1.0
+    for threshold in CONFLICT_GRID:
+        kept = [(row[0], row[2]) for row in answered if row[4] <= threshold]
+        print(f"name conflict <= {threshold:.2f}: {_counts(kept, kinds)}")
         if sum(right for _, right in kept) >= GATE_KEEP * right_answers:
             chosen = threshold
-    print(f"{setting} = {chosen} (the strictest keeping >= {GATE_KEEP:.0%} of the right answers on train)")
+    print(
+        f"max_answer_conflict = {chosen} (the lowest keeping >= {GATE_KEEP:.0%} of the right answers on train)"
+    )
     return chosen
+
+
+def _counts(kept: Sequence[tuple[str, bool]], kinds: Sequence[str]) -> str:
+    return "; ".join(
+        f"{kind}: {sum(r for k, r in kept if k == kind)} right, {sum(not r for k, r in kept if k == kind)} wrong"
+        for kind in kinds
+    )
 
 
 def groups(part: Sequence[Tweet]) -> list[Group]:
