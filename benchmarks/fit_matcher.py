@@ -2,7 +2,7 @@
 
     python benchmarks/fit_matcher.py                       # the lexical model
     python benchmarks/fit_matcher.py --semantic-model DIR  # the model with the embedding feature
-    python benchmarks/fit_matcher.py --gates               # choose min_answer_predicate, max_answer_conflict
+    python benchmarks/fit_matcher.py --gates               # choose MatchConfig.min_answer_predicate
 
 Two fits, both plain Newton's method in pure Python (a dozen features need no numerical library):
 1. ranking weights: a conditional logit (softmax over each tweet's candidate claims, the right one as the
@@ -15,8 +15,7 @@ Two fits, both plain Newton's method in pure Python (a dozen features need no nu
    a text nobody has checked yet, so that a clear lead among wrong claims is not mistaken for an answer.
 `--gates` instead sweeps the answer guard on `cover_predicate` (how much of what a claim says of its names the
 text holds) over train's answered searches, with the current weights, and prints the value to put in
-`MatchConfig.min_answer_predicate`; then, over the answers that guard keeps, the guard on the name conflict
-(`features.name_conflict`: the text names others than the claim), for `MatchConfig.max_answer_conflict`.
+`MatchConfig.min_answer_predicate`.
 The dev split is never used here: report it with `benchmarks/checkthat_eval.py --split dev`.
 """
 
@@ -313,33 +312,28 @@ def claim_searches(
 # answers.
 GATE_GRID = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 GATE_KEEP = 0.99
-# Thresholds tried for the name-conflict guard (`max_answer_conflict`): the lowest keeping GATE_KEEP of the
-# right answers that the predicate guard keeps.
-CONFLICT_GRID = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1)
-# (kind of search, answered without the guards, right claim, cover_predicate and name conflict of the top hit)
-GateRow = tuple[str, bool, bool, float, float]
+# (kind of search, answered without the guard, right claim, cover_predicate of the top hit)
+GateRow = tuple[str, bool, bool, float]
 
 
-def _top(
-    matcher: Matcher, query: Query, exclude: frozenset[int] = frozenset()
-) -> tuple[bool, int, float, float]:
-    """Whether the top hit is answered (the guards off), its claim, its `cover_predicate` and its conflict."""
+def _top(matcher: Matcher, query: Query, exclude: frozenset[int] = frozenset()) -> tuple[bool, int, float]:
+    """Whether the top hit is answered (the predicate guard off), its claim, and its `cover_predicate`."""
     hits = matcher.search(query, limit=FIT_DEPTH, exclude=exclude)
     if not hits:
-        return False, -1, 0.0, 0.0
+        return False, -1, 0.0
     column = FEATURE_NAMES.index("cover_predicate")
     top = next(
         c
         for c in matcher.candidates(query, depth=FIT_DEPTH, exclude=exclude)
         if c.claim_id == hits[0].claim_id
     )
-    return hits[0].tier == Tier.ANSWER, hits[0].claim_id, top.features[column], top.conflict
+    return hits[0].tier == Tier.ANSWER, hits[0].claim_id, top.features[column]
 
 
 def gate_rows(data_dir: Path) -> list[GateRow]:
     """Train searches as `collect` makes them (full index with and without the right claim; a claim-like text
     among its topical neighbours, with and without its claim), answered with the predicate guard off."""
-    config = MatchConfig(min_answer_predicate=0.0, max_answer_conflict=1.0)
+    config = MatchConfig(min_answer_predicate=0.0)
     claims = load_claims(data_dir)
     by_id = {c.claim_id: c for c in claims}
     matcher = build_matcher(claims, config)
@@ -347,10 +341,10 @@ def gate_rows(data_dir: Path) -> list[GateRow]:
     rows: list[GateRow] = []
     for tweet in load_tweets(data_dir, "train"):
         query = prepare_query(tweet.text)
-        answered, claim_id, predicate, conflict = _top(matcher, query)
-        rows.append(("tweet", answered, claim_id in tweet.relevant, predicate, conflict))
-        answered, _, predicate, conflict = _top(matcher, query, duplicates.of(tweet.relevant))
-        rows.append(("tweet, right claim left out", answered, False, predicate, conflict))
+        answered, claim_id, predicate = _top(matcher, query)
+        rows.append(("tweet", answered, claim_id in tweet.relevant, predicate))
+        answered, _, predicate = _top(matcher, query, duplicates.of(tweet.relevant))
+        rows.append(("tweet, right claim left out", answered, False, predicate))
     for claim in claims[::CLAIM_QUERY_STRIDE]:
         if not claim.title.strip():
             continue
@@ -361,16 +355,14 @@ def gate_rows(data_dir: Path) -> list[GateRow]:
         neighbours = [by_id[c.claim_id] for c in others[: SMALL_DATABASE - 1]]
         if not neighbours:
             continue
-        answered, _, predicate, conflict = _top(build_matcher(neighbours, config), query)
-        rows.append(("claim among its neighbours only", answered, False, predicate, conflict))
+        answered, _, predicate = _top(build_matcher(neighbours, config), query)
+        rows.append(("claim among its neighbours only", answered, False, predicate))
         headline = prepare_query(claim.title)
         if headline.empty:
             continue
         small = build_matcher([*neighbours, VerifiedClaim(claim.claim_id, claim.vclaim, "")], config)
-        answered, claim_id, predicate, conflict = _top(small, headline)
-        rows.append(
-            ("headline among the neighbours", answered, claim_id == claim.claim_id, predicate, conflict)
-        )
+        answered, claim_id, predicate = _top(small, headline)
+        rows.append(("headline among the neighbours", answered, claim_id == claim.claim_id, predicate))
     return rows
 
 
@@ -382,42 +374,23 @@ def choose_gate(rows: Sequence[GateRow]) -> float:
     answer threshold is allowed to get wrong.
     """
     kinds = list(dict.fromkeys(kind for kind, *_ in rows))
-    right_answers = sum(row[2] for row in rows if row[1])
+    right_answers = sum(right for _, answered, right, _ in rows if answered)
     chosen = 0.0
     for threshold in GATE_GRID:
-        kept = [(row[0], row[2]) for row in rows if row[1] and row[3] >= threshold]
-        print(f"cover_predicate >= {threshold:.2f}: {_counts(kept, kinds)}")
+        kept = [
+            (kind, right) for kind, answered, right, predicate in rows if answered and predicate >= threshold
+        ]
+        counts = "; ".join(
+            f"{kind}: {sum(r for k, r in kept if k == kind)} right, {sum(not r for k, r in kept if k == kind)} wrong"
+            for kind in kinds
+        )
+        print(f"cover_predicate >= {threshold:.2f}: {counts}")
         if sum(right for _, right in kept) >= GATE_KEEP * right_answers:
             chosen = threshold
     print(
         f"min_answer_predicate = {chosen} (the highest keeping >= {GATE_KEEP:.0%} of the right answers on train)"
     )
     return chosen
-
-
-def choose_conflict_gate(rows: Sequence[GateRow], min_predicate: float) -> float:
-    """Among the answers the predicate guard keeps, print right and wrong ones per name-conflict threshold;
-    return the lowest that keeps >= 99% of the right ones (the same budget as the predicate guard's)."""
-    kinds = list(dict.fromkeys(kind for kind, *_ in rows))
-    answered = [row for row in rows if row[1] and row[3] >= min_predicate]
-    right_answers = sum(row[2] for row in answered)
-    chosen = 1.0
-    for threshold in CONFLICT_GRID:
-        kept = [(row[0], row[2]) for row in answered if row[4] <= threshold]
-        print(f"name conflict <= {threshold:.2f}: {_counts(kept, kinds)}")
-        if sum(right for _, right in kept) >= GATE_KEEP * right_answers:
-            chosen = threshold
-    print(
-        f"max_answer_conflict = {chosen} (the lowest keeping >= {GATE_KEEP:.0%} of the right answers on train)"
-    )
-    return chosen
-
-
-def _counts(kept: Sequence[tuple[str, bool]], kinds: Sequence[str]) -> str:
-    return "; ".join(
-        f"{kind}: {sum(r for k, r in kept if k == kind)} right, {sum(not r for k, r in kept if k == kind)} wrong"
-        for kind in kinds
-    )
 
 
 def groups(part: Sequence[Tweet]) -> list[Group]:
@@ -450,8 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.gates:
-        rows = gate_rows(args.data or default_data_dir())
-        choose_conflict_gate(rows, choose_gate(rows))
+        choose_gate(gate_rows(args.data or default_data_dir()))
         return 0
 
     data_dir = args.data or default_data_dir()

@@ -38,14 +38,6 @@ class MatchConfig:
     # highest value that keeps 99% of the right answers there (it costs 5 of 535, all short headlines
     # searched among their neighbours; none on dev). 0 turns the guard off.
     min_answer_predicate: float = 0.25
-    # Nor is one whose text names other people or places than the claim (`features.name_conflict` above this:
-    # the smaller of the IDF shares of the claim's names the text lacks and of the text's names the claim
-    # lacks, best wording). "Putin and Biden met in Moscow" against "Putin and Kim Jong-un met in Moscow"
-    # (0.43). Only the claim's wordings in the text's language are compared (names compare as index terms).
-    # Chosen on train as the predicate guard is (fit_matcher.py --gates): the lowest value keeping 99% of the
-    # right answers that guard keeps (it costs 4 of 538, and turns 3 wrong answers of a claim-like text among
-    # its neighbours into suggestions); on dev, 2 of 80 answers through the CLI. 1 turns the guard off.
-    max_answer_conflict: float = 0.1
     # A local sentence-transformers model directory (the `semantic` extra); never downloaded at run time.
     semantic_model: Path | None = None
 
@@ -58,5 +50,3 @@ class MatchConfig:
             raise ValueError("min_answer_coverage must be in [0, 1]")
         if not 0.0 <= self.min_answer_predicate <= 1.0:
             raise ValueError("min_answer_predicate must be in [0, 1]")
-        if not 0.0 <= self.max_answer_conflict <= 1.0:
-            raise ValueError("max_answer_conflict must be in [0, 1]")

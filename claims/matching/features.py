@@ -24,7 +24,6 @@ __all__ = [
     "PreparedText",
     "QueryContext",
     "claim_features",
-    "name_conflict",
     "pair_features",
     "prepare_text",
     "query_context",
@@ -225,26 +224,6 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
         cover_predicate,
         semantic,
     ]
-
-
-def name_conflict(context: QueryContext, wording: PreparedText) -> float:
-    """How far the text and the wording name different things: the smaller of two IDF shares, the wording's
-    names the text lacks and the text's names the wording lacks. "Putin and Biden met in Moscow" against "Putin
-    and Kim Jong-un met in Moscow": Kim Jong-un missing, Biden unexplained. 0 when either side names nothing
-    (capitals say nothing in Title Case or in capitals) or names nothing the other lacks. Both analysed in one
-    language (the caller's to check). Not a model feature: an answer guard (`MatchConfig.max_answer_conflict`)."""
-    query = context.query
-    if not query.names or not wording.names:
-        return 0.0
-    missing = wording.names - query.unique
-    extra = query.names - wording.unique
-    if not missing or not extra:
-        return 0.0
-    idf = context.stats.idf
-    named, naming = math.fsum(map(idf, wording.names)), math.fsum(map(idf, query.names))
-    if named <= 0 or naming <= 0:
-        return 0.0
-    return min(math.fsum(map(idf, missing)) / named, math.fsum(map(idf, extra)) / naming)
 
 
 _WORDINGS = FEATURE_NAMES.index("wordings")

@@ -23,7 +23,6 @@ from claims.matching.features import (
     CorpusStats,
     QueryContext,
     claim_features,
-    name_conflict,
     pair_features,
     prepare_text,
     query_context,
@@ -63,9 +62,6 @@ class ClaimCandidate:
     claim_id: int
     wording_id: int
     features: tuple[float, ...]
-    # How far the text names other people and places than the claim (`name_conflict`, least over its
-    # wordings): an answer guard, not a feature.
-    conflict: float = 0.0
 
 
 class Matcher:
@@ -215,7 +211,6 @@ class Matcher:
             return []
         context = self._context(query)
         pooled: dict[int, list[tuple[StoredWording, list[float]]]] = {}
-        conflicts: dict[int, float] = {}
         for wording, similarity, lexical in self._proposals(context.query.terms, query, exclude, depth):
             rows = pooled.get(wording.claim_id)
             if rows is None:
@@ -225,23 +220,12 @@ class Matcher:
                 rows = pooled[wording.claim_id] = []
             wording_text = prepare_text(wording.terms, wording.text, wording.lang)
             rows.append((wording, pair_features(context, wording_text, semantic=similarity)))
-            # Names compare as index terms, so only within one language's analysis ("Rustem" is "rust" to the
-            # German stemmer a short English text can be detected as, "rustem" to the English one): the
-            # claim's wordings in the text's language decide, and a claim with none there has no conflict.
-            if wording.lang == query.lang:
-                conflict = name_conflict(context, wording_text)
-                conflicts[wording.claim_id] = min(conflict, conflicts.get(wording.claim_id, conflict))
         found: list[ClaimCandidate] = []
         for claim_id, rows in pooled.items():
             best = max(rows, key=lambda row: self._model.rank_score(row[1]))[0]
             features = claim_features([row[1] for row in rows])
             found.append(
-                ClaimCandidate(
-                    claim_id=claim_id,
-                    wording_id=best.wording_id,
-                    features=tuple(features),
-                    conflict=conflicts.get(claim_id, 0.0),
-                )
+                ClaimCandidate(claim_id=claim_id, wording_id=best.wording_id, features=tuple(features))
             )
         return found
 
@@ -294,7 +278,6 @@ class Matcher:
                         query,
                         coverage=candidate.features[_COVER_CLAIM],
                         predicate=candidate.features[_COVER_PREDICATE],
-                        conflict=candidate.conflict,
                     ),
                 )
             )
@@ -321,26 +304,17 @@ class Matcher:
         """Whether any hit for `query` can reach the answer tier: texts under `min_answer_words` never do."""
         return query.words >= self.config.min_answer_words
 
-    def tier(
-        self,
-        score: float,
-        query: Query,
-        *,
-        coverage: float = 1.0,
-        predicate: float = 1.0,
-        conflict: float = 0.0,
-    ) -> Tier:
+    def tier(self, score: float, query: Query, *, coverage: float = 1.0, predicate: float = 1.0) -> Tier:
         """The tier a hit of confidence `score` earns; short texts, and texts holding little of the claim
         (`coverage`: IDF share of the claim's words found in the text) or little of what it says of its names
-        (`predicate`: the same share over the words not written as names), or naming others than it does
-        (`conflict`: `name_conflict`), never get an answer, only suggestions."""
+        (`predicate`: the same share over the words not written as names), never get an answer, only
+        suggestions."""
         config = self.config
         if (
             score >= config.answer_threshold
             and self.may_answer(query)
             and coverage >= config.min_answer_coverage
             and predicate >= config.min_answer_predicate
-            and conflict <= config.max_answer_conflict
         ):
             return Tier.ANSWER
         if score >= self.config.suggest_threshold:
