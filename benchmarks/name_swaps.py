@@ -2,6 +2,7 @@
 
     python benchmarks/name_swaps.py                 # 1,000 CheckThat! claims, ~40 s
     python benchmarks/name_swaps.py --sample 3000 --seed 5
+    .venv-semantic/bin/python benchmarks/name_swaps.py --semantic-model "$MODEL"   # with embeddings (~5 min)
 
 Each sampled claim of CheckThat! 2020's `verified_claims.tsv` (as checked, `vclaim`) that writes a name with a
 capital after its first word ("... met Kim Jong-un in Moscow") is searched twice among all 10,375 claims: as
@@ -66,10 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="CheckThat! 2020 directory")
     parser.add_argument("--sample", type=int, default=1000, help="claims to swap a name in")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--semantic-model", type=Path, default=None, help="local sentence-transformers model")
     args = parser.parse_args(argv)
 
     claims = load_claims(args.data or default_data_dir())
-    matcher = build_matcher(claims, MatchConfig())
+    matcher = build_matcher(claims, MatchConfig(semantic_model=args.semantic_model))
     duplicates = Duplicates(claims)
     rng = random.Random(args.seed)
     pool = [m.group(0) for c in claims for m in names_after_first_word(c.vclaim)]
