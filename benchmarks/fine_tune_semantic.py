@@ -31,7 +31,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -63,42 +63,49 @@ def in_fold(tweet: Tweet, folds: int, fold: int) -> bool:
     return folds > 1 and tweet.tweet_id % folds == fold
 
 
-def examples(
-    tweets: Sequence[Tweet], claims: Sequence[VerifiedClaim], *, negatives: int = 1, depth: int = 10
-) -> list[Example]:
+class WrongClaims:
+    """The lexical matcher's best-ranked wrong claims for a text (the right claims' duplicates are not wrong),
+    over one index of the claims, built once for the tweets and the claim pairs alike."""
+
+    def __init__(self, claims: Sequence[VerifiedClaim], *, depth: int = 10) -> None:
+        self.by_id = {c.claim_id: c for c in claims}
+        self.matcher = build_matcher(claims, MatchConfig())
+        self.duplicates = Duplicates(claims)
+        self.depth = depth
+
+    def of(self, text: str, right: Iterable[int], count: int) -> list[VerifiedClaim]:
+        same = self.duplicates.of(frozenset(right))
+        hits = self.matcher.search(prepare_query(text), limit=self.depth)
+        return [self.by_id[h.claim_id] for h in hits if h.claim_id not in same and h.claim_id in self.by_id][
+            :count
+        ]
+
+
+def examples(tweets: Sequence[Tweet], wrong: WrongClaims, *, negatives: int = 1) -> list[Example]:
     """Each tweet with its right claim's wordings and the wordings of the lexical matcher's best wrong claims."""
-    by_id = {c.claim_id: c for c in claims}
-    matcher = build_matcher(claims, MatchConfig())
-    duplicates = Duplicates(claims)
 
     def wordings(claim: VerifiedClaim) -> list[str]:
         return [w for w in (claim.vclaim, claim.title) if w.strip()]
 
     result: list[Example] = []
     for tweet in tweets:
-        right = [c for c in tweet.relevant if c in by_id]
+        right = [c for c in tweet.relevant if c in wrong.by_id]
         if not right:
             continue
-        same = duplicates.of(frozenset(right))
-        hits = matcher.search(prepare_query(tweet.text), limit=depth)
-        wrong = [by_id[h.claim_id] for h in hits if h.claim_id not in same and h.claim_id in by_id]
-        hard = [w for claim in wrong[:negatives] for w in wordings(claim)[:1]]
-        positives = [w for claim_id in right for w in wordings(by_id[claim_id])]
+        hard = [w for claim in wrong.of(tweet.text, right, negatives) for w in wordings(claim)[:1]]
+        positives = [w for claim_id in right for w in wordings(wrong.by_id[claim_id])]
         result.append((clean_text(tweet.text), positives, hard))
     return result
 
 
 def claim_examples(
-    claims: Sequence[VerifiedClaim], count: int, *, negatives: int = 1, depth: int = 10, seed: int = 13
+    claims: Sequence[VerifiedClaim], count: int, wrong: WrongClaims, *, negatives: int = 1, seed: int = 13
 ) -> list[Example]:
     """Up to `count` claims whose headline words them differently (`token_set_ratio` < 80): the headline as the
     text, the claim as checked as its right wording, and the lexical matcher's best wrong claims for the headline
     as hard negatives. No tweet in them: the claims' own two wordings, what any database of fact-checks holds."""
     from rapidfuzz import fuzz, utils
 
-    matcher = build_matcher(claims, MatchConfig())
-    duplicates = Duplicates(claims)
-    by_id = {c.claim_id: c for c in claims}
     pool = [
         c
         for c in claims
@@ -107,13 +114,10 @@ def claim_examples(
         and fuzz.token_set_ratio(c.title, c.vclaim, processor=utils.default_process) < 80
     ]
     random.Random(seed).shuffle(pool)
-    result: list[Example] = []
-    for claim in pool[:count]:
-        same = duplicates.of(frozenset({claim.claim_id}))
-        hits = matcher.search(prepare_query(claim.title), limit=depth)
-        wrong = [by_id[h.claim_id] for h in hits if h.claim_id not in same and h.claim_id in by_id]
-        result.append((claim.title, [claim.vclaim], [c.vclaim for c in wrong[:negatives]]))
-    return result
+    return [
+        (claim.title, [claim.vclaim], [c.vclaim for c in wrong.of(claim.title, [claim.claim_id], negatives)])
+        for claim in pool[:count]
+    ]
 
 
 def fine_tune(
@@ -237,9 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     claims = load_claims(data_dir)
     tweets = [t for t in load_tweets(data_dir, "train") if not in_fold(t, args.folds, args.fold)]
     started = time.perf_counter()
-    data = examples(tweets, claims, negatives=args.negatives)
+    wrong = WrongClaims(claims)
+    data = examples(tweets, wrong, negatives=args.negatives)
     if args.claim_pairs:
-        data += claim_examples(claims, args.claim_pairs, negatives=args.negatives, seed=args.seed)
+        data += claim_examples(claims, args.claim_pairs, wrong, negatives=args.negatives, seed=args.seed)
     print(
         f"{len(data)} training examples ({time.perf_counter() - started:.0f} s to mine negatives)",
         file=sys.stderr,

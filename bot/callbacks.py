@@ -12,9 +12,8 @@ VERSION = "1"
 _ID = r"([0-9]{1,18})"  # ASCII digits: `\d` would take any script's digits
 
 QUEUE_TEXT = rf"^{VERSION}:q:{_ID}$"  # "not what I meant" / "none of these": queue that submission
-QUEUE_ALONE = (
-    rf"^{VERSION}:own:{_ID}$"  # "not what I meant" under a similar pending claim: a claim of its own
-)
+# "not what I meant" under a similar pending claim: make the text a claim of its own
+QUEUE_ALONE = rf"^{VERSION}:own:{_ID}$"
 PICK = rf"^{VERSION}:pick:{_ID}:{_ID}$"  # a person chose a suggested claim
 UNSUBSCRIBE = rf"^{VERSION}:unsub:{_ID}$"
 LANGUAGE = rf"^{VERSION}:lang:([a-z]{{2}})$"
