@@ -229,7 +229,7 @@ def sweep(results: Sequence[Ranked], thresholds: Sequence[float], may_answer: Se
 
 def _may_answer(matcher: Matcher, query: Query, hits: Sequence[Hit], exclude: Container[int] = ()) -> bool:
     """Whether the top hit passes the answer guards (enough words, enough of the claim and of what it says of
-    its names) at any score."""
+    its names, no near copy of it about something else) at any score."""
     if not hits:
         return False
     top = next(
@@ -244,7 +244,11 @@ def _may_answer(matcher: Matcher, query: Query, hits: Sequence[Hit], exclude: Co
         return False
     coverage = top.features[FEATURE_NAMES.index("cover_claim")]
     predicate = top.features[FEATURE_NAMES.index("cover_predicate")]
-    return matcher.tier(1.0, query, coverage=coverage, predicate=predicate) == Tier.ANSWER
+    substituted = matcher.substituted(query, top)
+    return (
+        matcher.tier(1.0, query, coverage=coverage, predicate=predicate, substituted=substituted)
+        == Tier.ANSWER
+    )
 
 
 def run_direct(

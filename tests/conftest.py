@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from claims.db import upgrade
 from claims.demo import load_demo
 from claims.formats import parse_records
-from claims.matching import Matcher
+from claims.matching import MatchConfig, Matcher
 from claims.service import ClaimService
 from claims.settings import Settings
 
@@ -26,9 +26,9 @@ DATA = Path(__file__).parent / "data"
 SAMPLE_FILES = ("claimreview_fr.jsonld", "claimreview_graph.jsonld", "factcheck_api.json", "reviews_fr.csv")
 
 
-def matcher_over(claims: list[str], lang: str = "en") -> Matcher:
+def matcher_over(claims: list[str], lang: str = "en", config: MatchConfig | None = None) -> Matcher:
     """An in-memory matcher holding each text of `claims` as one claim, ids 1, 2, ... in order."""
-    matcher = Matcher()
+    matcher = Matcher(config or MatchConfig())
     matcher.add_many((i + 1, i + 1, text, lang) for i, text in enumerate(claims))
     return matcher
 

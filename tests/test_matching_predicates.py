@@ -73,8 +73,10 @@ def test_demo_french_text_sharing_the_names_and_the_near_future_is_not_answered(
 
 
 def test_demo_french_paraphrase_in_the_near_future_is_answered(demo: ClaimService) -> None:
+    # The future tense for "va construire" (a verb swapped for a synonym, "fabriquer", is only suggested:
+    # test_matching_swaps.py).
     result = demo.check(
-        text="La Russie va fabriquer des satellites pour la Corée du Nord", user_id=ALICE, chat_id=ALICE
+        text="La Russie construira bientôt des satellites pour la Corée du Nord", user_id=ALICE, chat_id=ALICE
     )
     assert result.outcome == Outcome.ANSWERED
     assert result.answer is not None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from claims.matching.index import bm25
 from claims.matching.normalise import name_terms, tokens
@@ -23,10 +24,12 @@ __all__ = [
     "CorpusStats",
     "PreparedText",
     "QueryContext",
+    "Substitution",
     "claim_features",
     "pair_features",
     "prepare_text",
     "query_context",
+    "substitution",
 ]
 
 # Order matters: `model.WEIGHTS` follows it. Keep `benchmarks/fit_matcher.py` in step when changing it.
@@ -224,6 +227,74 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
         cover_predicate,
         semantic,
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """Where a text differs from a wording, and whether it is the wording with one thing swapped
+    (`substitution`)."""
+
+    # How many places the text differs from the wording in (a stretch of added, dropped or other terms
+    # between stretches the two share): 0 for the same terms in the same order.
+    changes: int
+    # When there is one change and it puts terms of the text's own in the place of at most `_MAX_REPLACED`
+    # terms of the wording's ("met in Moscow" -> "met in Vladivostok"): the IDF share of the wording's terms
+    # it replaces; else 0 (the text adds words, drops some, or says the claim in other words).
+    swapped: float
+    # How much the two share: the IDF weight of the terms both hold over that of the terms either holds.
+    overlap: float
+
+
+# A replaced stretch longer than this is a rewording, not one thing put in the place of another ("Kim Jong-un"
+# is three terms).
+_MAX_REPLACED = 3
+_NO_SUBSTITUTION = Substitution(0, 0.0, 0.0)
+
+
+def _changes(wording: Sequence[str], text: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """The stretches where `text` differs from `wording`, between the stretches they share: (wording start,
+    end, text start, end) of each maximal run of Levenshtein edits ("satellites" -> "centrale nucléaire" is a
+    replacement then an insertion: one change)."""
+    runs: list[tuple[int, int, int, int]] = []
+    open_run = False
+    for tag, w_start, w_end, t_start, t_end in Levenshtein.opcodes(wording, text):
+        if tag == "equal":
+            open_run = False
+        elif open_run:
+            runs[-1] = (runs[-1][0], w_end, runs[-1][2], t_end)
+        else:
+            runs.append((w_start, w_end, t_start, t_end))
+            open_run = True
+    return runs
+
+
+def substitution(
+    text_terms: Sequence[str], wording_terms: Sequence[str], idf: Callable[[str], float]
+) -> Substitution:
+    """Whether the text (its words' terms, in order) is the wording with one name, place or thing swapped:
+    "Putin and Kim Jong-un met in Vladivostok" for "... met in Moscow", "... ministre des Finances" for "...
+    ministre de la Défense". The term sequences are aligned (Levenshtein edits); a swap is a text that differs
+    in one place only, where the wording's side holds terms the text lacks and the text's side terms the
+    wording lacks, both short. A synonym looks the same ("gave" for "offered"): the caller decides what a swap
+    costs. Numbers are left out (the `numbers_*` features compare them). Not a model feature: an answer guard
+    (`MatchConfig.max_answer_substitution`)."""
+    text = [t for t in text_terms if not t[0].isdigit()]
+    wording = [t for t in wording_terms if not t[0].isdigit()]
+    text_set, wording_set = frozenset(text), frozenset(wording)
+    weight = math.fsum(map(idf, wording_set))
+    if not text_set or weight <= 0:
+        return _NO_SUBSTITUTION
+    union = math.fsum(map(idf, text_set | wording_set))
+    overlap = math.fsum(map(idf, text_set & wording_set)) / union if union > 0 else 0.0
+    changes = _changes(wording, text)
+    if len(changes) != 1:
+        return Substitution(len(changes), 0.0, overlap)
+    w_start, w_end, t_start, t_end = changes[0]
+    lost = {term for term in wording[w_start:w_end] if term not in text_set}
+    put = [term for term in text[t_start:t_end] if term not in wording_set]
+    if not lost or not put or w_end - w_start > _MAX_REPLACED or t_end - t_start > _MAX_REPLACED:
+        return Substitution(1, 0.0, overlap)
+    return Substitution(1, math.fsum(map(idf, lost)) / weight, overlap)
 
 
 _WORDINGS = FEATURE_NAMES.index("wordings")

@@ -26,6 +26,7 @@ from claims.matching.features import (
     pair_features,
     prepare_text,
     query_context,
+    substitution,
 )
 from claims.matching.index import StoredWording, TermIndex
 from claims.matching.model import Model
@@ -62,6 +63,8 @@ class ClaimCandidate:
     claim_id: int
     wording_id: int
     features: tuple[float, ...]
+    # The claim's wordings the index proposed (`Matcher.substituted` compares the text with them).
+    wordings: tuple[StoredWording, ...] = ()
 
 
 class Matcher:
@@ -225,7 +228,12 @@ class Matcher:
             best = max(rows, key=lambda row: self._model.rank_score(row[1]))[0]
             features = claim_features([row[1] for row in rows])
             found.append(
-                ClaimCandidate(claim_id=claim_id, wording_id=best.wording_id, features=tuple(features))
+                ClaimCandidate(
+                    claim_id=claim_id,
+                    wording_id=best.wording_id,
+                    features=tuple(features),
+                    wordings=tuple(row[0] for row in rows),
+                )
             )
         return found
 
@@ -268,6 +276,10 @@ class Matcher:
         for position, (score, candidate) in enumerate(scored[:limit]):
             # The leader is judged against the runner-up, every other claim against the leader.
             confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
+            # Only a hit that could be answered is compared word by word.
+            substituted = (
+                self.substituted(query, candidate) if confidence >= self.config.answer_threshold else 0.0
+            )
             hits.append(
                 Hit(
                     claim_id=candidate.claim_id,
@@ -278,10 +290,25 @@ class Matcher:
                         query,
                         coverage=candidate.features[_COVER_CLAIM],
                         predicate=candidate.features[_COVER_PREDICATE],
+                        substituted=substituted,
                     ),
                 )
             )
         return hits
+
+    def substituted(self, query: Query, candidate: ClaimCandidate) -> float:
+        """How much of the claim `query` swaps for something else, when it is the claim with one thing changed
+        (`Substitution.swapped` against the closest proposed wording in the text's language); 0 otherwise.
+        Only the same language: terms compare as one analysis makes them."""
+        words = query.terms[: query.words]
+        idf = self._index.idf_lookup
+        closest = None
+        for wording in candidate.wordings:
+            if wording.lang == query.lang:
+                found = substitution(words, wording.terms, idf)
+                if closest is None or found.overlap > closest.overlap:
+                    closest = found
+        return 0.0 if closest is None else closest.swapped
 
     def score(self, query: Query, text: str, lang: str | None = None) -> float:
         """Confidence in [0, 1] that `text` states the claim in `query`, judged as `search` would judge it
@@ -304,10 +331,19 @@ class Matcher:
         """Whether any hit for `query` can reach the answer tier: texts under `min_answer_words` never do."""
         return query.words >= self.config.min_answer_words
 
-    def tier(self, score: float, query: Query, *, coverage: float = 1.0, predicate: float = 1.0) -> Tier:
+    def tier(
+        self,
+        score: float,
+        query: Query,
+        *,
+        coverage: float = 1.0,
+        predicate: float = 1.0,
+        substituted: float = 0.0,
+    ) -> Tier:
         """The tier a hit of confidence `score` earns; short texts, and texts holding little of the claim
         (`coverage`: IDF share of the claim's words found in the text) or little of what it says of its names
-        (`predicate`: the same share over the words not written as names), never get an answer, only
+        (`predicate`: the same share over the words not written as names), or a near copy of it that puts
+        something else in its place (`substituted`: `Matcher.substituted`), never get an answer, only
         suggestions."""
         config = self.config
         if (
@@ -315,6 +351,7 @@ class Matcher:
             and self.may_answer(query)
             and coverage >= config.min_answer_coverage
             and predicate >= config.min_answer_predicate
+            and substituted <= config.max_answer_substitution
         ):
             return Tier.ANSWER
         if score >= self.config.suggest_threshold:

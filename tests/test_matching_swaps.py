@@ -1,0 +1,156 @@
+"""One thing swapped: a text that repeats a claim with another person, place or thing in the place of one of
+its own ("... met in Vladivostok" for "... met in Moscow") says something else, and is at most suggested;
+texts that only add to the claim, leave some of it out, or reword it more widely are still answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.matching import MatchConfig, Matcher, Tier, prepare_query
+from claims.matching.features import substitution
+from claims.service import ClaimService
+from claims.views import Outcome
+from tests.conftest import matcher_over
+
+ALICE = 21
+
+CLAIMS = [
+    "Putin and Kim Jong-un met in Moscow",
+    "Putin will visit Pyongyang",
+    "The Kremlin officially announced a deal to buy weapons from North Korea",
+    "Kim Jong-un said relations with Russia are North Korea's top foreign policy priority",
+]
+
+
+def _idf(term: str) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "wording", "changes", "swapped"),
+    [
+        # One place differs, and there the text puts its own terms for the wording's: a swap.
+        (["putin", "kim", "met", "vladivostok"], ["putin", "kim", "met", "moscow"], 1, 0.25),
+        (["xi", "jinp", "visit", "pyongyang"], ["putin", "visit", "pyongyang"], 1, 1 / 3),
+        (
+            ["russ", "construir", "central", "nucleair", "nord"],
+            ["russ", "construir", "satellit", "nord"],
+            1,
+            0.25,
+        ),
+        # The same terms: nothing changed.
+        (["putin", "kim", "met", "moscow"], ["putin", "kim", "met", "moscow"], 0, 0.0),
+        # Only added or only left out: nothing of the claim is replaced.
+        (["putin", "kim", "met", "moscow", "yesterday"], ["putin", "kim", "met", "moscow"], 1, 0.0),
+        (["putin", "kim", "met"], ["putin", "kim", "met", "moscow"], 1, 0.0),
+        # The wording's terms moved, not replaced: the text holds them elsewhere.
+        (["moscow", "putin", "kim", "met"], ["putin", "kim", "met", "moscow"], 2, 0.0),
+        # Two places differ: a rewording, not a swap.
+        (["putin", "xi", "met", "beij"], ["putin", "kim", "met", "moscow"], 2, 0.0),
+        # Too long a stretch to be one thing for another.
+        (["putin", "said", "noth", "new", "today"], ["putin", "kim", "met", "moscow"], 1, 0.0),
+        # Numbers are the numbers features' to compare.
+        (["unemploy", "fell", "7"], ["unemploy", "fell", "17"], 0, 0.0),
+    ],
+)
+def test_substitution_finds_one_thing_put_in_the_place_of_another(
+    text: list[str], wording: list[str], changes: int, swapped: float
+) -> None:
+    found = substitution(text, wording, _idf)
+    assert found.changes == changes
+    assert found.swapped == pytest.approx(swapped)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return matcher_over(CLAIMS)
+
+
+SWAPS = [
+    ("Putin and Kim Jong-un met in Vladivostok", 1),
+    ("Putin and Biden met in Moscow", 1),
+    ("Xi Jinping will visit Pyongyang", 2),
+    ("The Kremlin officially announced a deal to sell weapons to North Korea", 3),
+    ("Kim Jong-un said relations with China are North Korea's top foreign policy priority", 4),
+]
+
+
+@pytest.mark.parametrize(("text", "claim_id"), SWAPS)
+def test_a_claim_with_one_thing_swapped_is_suggested_not_answered(
+    matcher: Matcher, text: str, claim_id: int
+) -> None:
+    hit = matcher.search(prepare_query(text))[0]
+    assert hit.claim_id == claim_id  # still the claim to show: the person can see it is not theirs
+    assert hit.tier is Tier.SUGGEST
+
+
+@pytest.mark.parametrize(("text", "claim_id"), SWAPS)
+def test_the_swap_guard_is_what_keeps_them_from_an_answer(text: str, claim_id: int) -> None:
+    unguarded = matcher_over(CLAIMS, config=MatchConfig(max_answer_substitution=1.0))
+    hit = unguarded.search(prepare_query(text))[0]
+    assert (hit.claim_id, hit.tier) == (claim_id, Tier.ANSWER)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim_id"),
+    [
+        ("Putin and Kim Jong-un met in Moscow yesterday", 1),  # adds to it
+        ("Putin and Kim met in Moscow", 1),  # leaves some out
+        ("Is it true that the Kremlin officially announced a deal to buy weapons from North Korea?", 3),
+        (
+            "Kim said relations with Russia are the top priority of North Korea's foreign policy",
+            4,
+        ),  # reworded
+    ],
+)
+def test_texts_that_repeat_the_claim_without_a_swap_are_answered(
+    matcher: Matcher, text: str, claim_id: int
+) -> None:
+    hit = matcher.search(prepare_query(text))[0]
+    assert (hit.claim_id, hit.tier) == (claim_id, Tier.ANSWER)
+
+
+def test_wordings_in_another_language_are_not_compared_term_by_term() -> None:
+    # French and English terms never align: the English wording alone decides, and it is no near copy.
+    matcher = Matcher()
+    matcher.add(
+        wording_id=1, claim_id=1, text="Poutine et Kim Jong-un se sont rencontrés à Moscou", lang="fr"
+    )
+    matcher.add(wording_id=2, claim_id=1, text="Putin and Kim Jong-un met in Moscow", lang="en")
+    hit = matcher.search(prepare_query("Putin and Kim Jong-un met in Moscow last week"))[0]
+    assert (hit.claim_id, hit.tier) == (1, Tier.ANSWER)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim_text"),
+    [
+        (
+            "Roustem Oumerov est le nouveau ministre ukrainien des Finances",
+            "Roustem Oumerov est le nouveau ministre ukrainien de la Défense",
+        ),
+        (
+            "La Russie va construire une centrale nucléaire pour la Corée du Nord",
+            "La Russie va construire des satellites pour la Corée du Nord",
+        ),
+        (
+            "Kim Jong-un a prédit une grande défaite de la Russie en Ukraine",
+            "Kim Jong-un a prédit une grande victoire de la Russie en Ukraine",
+        ),
+    ],
+)
+def test_demo_claim_with_one_thing_swapped_gets_it_as_a_suggestion(
+    demo: ClaimService, text: str, claim_text: str
+) -> None:
+    result = demo.check(text=text, user_id=ALICE, chat_id=ALICE)
+    assert result.outcome == Outcome.SUGGESTED
+    assert result.answer is None
+    assert result.suggestions[0].claim.text == claim_text
+
+
+def test_demo_synonym_for_one_word_is_the_price_a_suggestion_of_the_right_claim(demo: ClaimService) -> None:
+    # "fabriquer" for "construire" looks to the guard as "une centrale nucléaire" for "des satellites" does.
+    result = demo.check(
+        text="La Russie va fabriquer des satellites pour la Corée du Nord", user_id=ALICE, chat_id=ALICE
+    )
+    assert result.outcome == Outcome.SUGGESTED
+    assert result.suggestions[0].claim.text == "La Russie va construire des satellites pour la Corée du Nord"
