@@ -154,3 +154,16 @@ def test_demo_synonym_for_one_word_is_the_price_a_suggestion_of_the_right_claim(
     )
     assert result.outcome == Outcome.SUGGESTED
     assert result.suggestions[0].claim.text == "La Russie va construire des satellites pour la Corée du Nord"
+
+
+def test_demo_swap_of_a_pending_claim_is_a_claim_of_its_own(demo: ClaimService) -> None:
+    # The demo's pending "Kim Jong-un a offert un char d'assaut à Vladimir Poutine", another gift: reviewers
+    # must see it apart, and its asker must not be told the tank's verdict.
+    pending = demo.check(
+        text="Kim Jong-un a offert un char d'assaut à Vladimir Poutine", user_id=ALICE, chat_id=ALICE
+    )
+    result = demo.check(
+        text="Kim Jong-un a offert un avion de chasse à Vladimir Poutine", user_id=ALICE + 1, chat_id=ALICE + 1
+    )
+    assert result.outcome == Outcome.QUEUED and result.new_claim and not result.similar
+    assert result.queued.id != pending.queued.id
