@@ -228,8 +228,8 @@ def sweep(results: Sequence[Ranked], thresholds: Sequence[float], may_answer: Se
 
 
 def _may_answer(matcher: Matcher, query: Query, hits: Sequence[Hit], exclude: Container[int] = ()) -> bool:
-    """Whether the top hit passes the answer guards (enough words, enough of the claim and of what it says of
-    its names, no near copy of it about something else) at any score."""
+    """Whether the top hit passes the answer guards (enough words or the claim's own, enough of the claim and
+    of what it says of its names, nothing of it swapped) at any score."""
     if not hits:
         return False
     top = next(
@@ -242,13 +242,15 @@ def _may_answer(matcher: Matcher, query: Query, hits: Sequence[Hit], exclude: Co
     )
     if top is None:
         return False
-    coverage = top.features[FEATURE_NAMES.index("cover_claim")]
-    predicate = top.features[FEATURE_NAMES.index("cover_predicate")]
-    substituted = matcher.substituted(query, top)
-    return (
-        matcher.tier(1.0, query, coverage=coverage, predicate=predicate, substituted=substituted)
-        == Tier.ANSWER
+    tier = matcher.tier(
+        1.0,
+        query,
+        coverage=top.features[FEATURE_NAMES.index("cover_claim")],
+        predicate=top.features[FEATURE_NAMES.index("cover_predicate")],
+        substituted=matcher.substituted(query, top),
+        repeated=matcher.repeats(query, top),
     )
+    return tier == Tier.ANSWER
 
 
 def run_direct(

@@ -163,7 +163,9 @@ def test_demo_swap_of_a_pending_claim_is_a_claim_of_its_own(demo: ClaimService) 
         text="Kim Jong-un a offert un char d'assaut à Vladimir Poutine", user_id=ALICE, chat_id=ALICE
     )
     result = demo.check(
-        text="Kim Jong-un a offert un avion de chasse à Vladimir Poutine", user_id=ALICE + 1, chat_id=ALICE + 1
+        text="Kim Jong-un a offert un avion de chasse à Vladimir Poutine",
+        user_id=ALICE + 1,
+        chat_id=ALICE + 1,
     )
     assert result.outcome == Outcome.QUEUED and result.new_claim and not result.similar
     assert result.queued.id != pending.queued.id

@@ -117,3 +117,42 @@ def test_a_lone_hit_sharing_names_in_a_small_database_is_not_confident():
     assert hit.score < MatchConfig().answer_threshold
     exact = m.search(prepare_query("Putin and Kim Jong-un met in Moscow"))[0]
     assert exact.claim_id == 1 and exact.tier is Tier.ANSWER
+
+
+SHORT_CLAIMS = [
+    "Putin will visit Pyongyang",
+    "Chemtrails",
+    "Eating garlic protects you against the coronavirus",
+]
+
+
+def test_a_short_text_that_is_the_claim_word_for_word_is_answered():
+    matcher = matcher_over(SHORT_CLAIMS)
+    for text in ("Putin will visit Pyongyang", "putin WILL visit pyongyang!!"):
+        hit = matcher.search(prepare_query(text))[0]
+        assert (hit.claim_id, hit.tier) == (1, Tier.ANSWER)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pyongyang will visit Putin",  # the same words in another order
+        "Putin visit",  # part of it
+        "Putin will visit Seoul",  # one swapped
+    ],
+)
+def test_a_short_text_that_is_not_the_claim_word_for_word_is_only_suggested(text):
+    hits = matcher_over(SHORT_CLAIMS).search(prepare_query(text))
+    assert all(h.tier is not Tier.ANSWER for h in hits)
+
+
+def test_one_word_is_never_answered_even_when_it_is_a_wording():
+    hits = matcher_over(SHORT_CLAIMS).search(prepare_query("chemtrails"))
+    assert hits[0].claim_id == 2
+    assert hits[0].tier is not Tier.ANSWER
+
+
+def test_a_short_french_claim_repeated_is_answered():
+    matcher = matcher_over(["Poutine visitera Pyongyang", "La Russie construira des satellites"], lang="fr")
+    hit = matcher.search(prepare_query("Poutine visitera Pyongyang", lang_hint="fr"))[0]
+    assert (hit.claim_id, hit.tier) == (1, Tier.ANSWER)

@@ -25,7 +25,8 @@ class MatchConfig:
 
     answer_threshold: float = DEFAULT_ANSWER_THRESHOLD
     suggest_threshold: float = DEFAULT_SUGGEST_THRESHOLD
-    # A text with fewer content words than this is never answered outright: three words match anything.
+    # A text with fewer content words than this is never answered outright: three words match anything. Unless
+    # it is one of the claim's wordings word for word ("Putin will visit Pyongyang": `Matcher.repeats`).
     min_answer_words: int = 4
     # Nor is one that holds less than this share of the claim's words (IDF-weighted, best wording): a text that
     # only shares a name and a place with a claim ("Kim Jong-un ... Vostochny") is about something else, however

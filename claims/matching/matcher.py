@@ -52,6 +52,9 @@ RERANK_CLAIMS = 10
 # given when the right claim is missing, all the same); at 0.5 train loses 0.002. A tweet quoting one claim
 # proposes it far above the rest, so this halves the re-scoring of such searches (benchmarks/README.md).
 RESCORE_FLOOR = 0.3
+# A text shorter than `MatchConfig.min_answer_words` is answered when it is a wording of the claim word for word
+# (`Matcher.repeats`), if it holds at least this many content words: one word is a topic, not a claim.
+MIN_REPEATED_WORDS = 2
 _COVER_CLAIM = FEATURE_NAMES.index("cover_claim")
 _COVER_PREDICATE = FEATURE_NAMES.index("cover_predicate")
 
@@ -277,9 +280,8 @@ class Matcher:
             # The leader is judged against the runner-up, every other claim against the leader.
             confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
             # Only a hit that could be answered is compared word by word.
-            substituted = (
-                self.substituted(query, candidate) if confidence >= self.config.answer_threshold else 0.0
-            )
+            could = confidence >= self.config.answer_threshold
+            substituted = self.substituted(query, candidate) if could else 0.0
             hits.append(
                 Hit(
                     claim_id=candidate.claim_id,
@@ -291,10 +293,19 @@ class Matcher:
                         coverage=candidate.features[_COVER_CLAIM],
                         predicate=candidate.features[_COVER_PREDICATE],
                         substituted=substituted,
+                        repeated=could and self.repeats(query, candidate),
                     ),
                 )
             )
         return hits
+
+    def repeats(self, query: Query, candidate: ClaimCandidate) -> bool:
+        """Whether `query` is one of the claim's proposed wordings word for word (the same terms in the same
+        order, in the same language): a short text that is the claim itself ("Putin will visit Pyongyang")."""
+        words = query.terms[: query.words]
+        return len(words) >= MIN_REPEATED_WORDS and any(
+            wording.lang == query.lang and wording.terms == words for wording in candidate.wordings
+        )
 
     def substituted(self, query: Query, candidate: ClaimCandidate) -> float:
         """How much of the claim `query` swaps for something else, when it is the claim with one thing changed
@@ -339,16 +350,17 @@ class Matcher:
         coverage: float = 1.0,
         predicate: float = 1.0,
         substituted: float = 0.0,
+        repeated: bool = False,
     ) -> Tier:
-        """The tier a hit of confidence `score` earns; short texts, and texts holding little of the claim
-        (`coverage`: IDF share of the claim's words found in the text) or little of what it says of its names
-        (`predicate`: the same share over the words not written as names), or a near copy of it that puts
-        something else in its place (`substituted`: `Matcher.substituted`), never get an answer, only
-        suggestions."""
+        """The tier a hit of confidence `score` earns; short texts (unless `repeated`: the claim's own words,
+        `Matcher.repeats`), and texts holding little of the claim (`coverage`: IDF share of the claim's words
+        found in the text) or little of what it says of its names (`predicate`: the same share over the words
+        not written as names), or the claim with one thing swapped for another (`substituted`:
+        `Matcher.substituted`), never get an answer, only suggestions."""
         config = self.config
         if (
             score >= config.answer_threshold
-            and self.may_answer(query)
+            and (self.may_answer(query) or repeated)
             and coverage >= config.min_answer_coverage
             and predicate >= config.min_answer_predicate
             and substituted <= config.max_answer_substitution
