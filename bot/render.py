@@ -223,6 +223,9 @@ def suggestions_reply(result: CheckResult, lang: str) -> Reply:
         lines.append(
             t(lang, "check.suggestion", n=number, rating=status_label(lang, claim), text=one_line(claim.text))
         )
+        if candidate.swap is not None:
+            said, written = candidate.swap
+            lines.append(t(lang, "check.swap", claim=one_line(said), text=one_line(written)))
         if result.submission_id is not None:
             rows.append(
                 [button(f"{number}. {one_line(claim.text)}", callbacks.pick(result.submission_id, claim.id))]

@@ -399,7 +399,8 @@ class ClaimService:
                 )
                 views = _claim_views(connection, [claim for _, claim in offered])
             suggestions = tuple(
-                Candidate(v, h.score, str(h.tier)) for v, (h, _) in zip(views, offered, strict=True)
+                Candidate(v, h.score, str(h.tier), self._swap(query, h, v.id))
+                for v, (h, _) in zip(views, offered, strict=True)
             )
             return CheckResult(
                 outcome=outcome, text=query.text, lang=query.lang, submission_id=sub, suggestions=suggestions
@@ -408,6 +409,13 @@ class ClaimService:
         return self._queue(
             raw, query, user_id, chat_id, chat_type, searched=_Searched(mark, hits, bool(_similar(pairs)))
         )
+
+    def _swap(self, query: Query, hit: Hit, claim_id: int) -> tuple[str, str] | None:
+        """What the text swaps in the claim (`Matcher.swap`), for a hit confident enough to be an answer that
+        is only a suggestion: the person is told why. Others are not compared."""
+        if hit.score < self.matcher.config.answer_threshold:
+            return None
+        return self.matcher.swap(query, claim_id)
 
     def queue_submission(
         self, *, submission_id: int, user_id: int, person: PersonView | None = None, alone: bool = False

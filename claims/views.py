@@ -94,6 +94,9 @@ class Candidate:
     claim: ClaimView
     score: float
     tier: str  # "answer" | "suggest" | "none"
+    # When the text is this claim with one thing swapped (so only suggested): (the claim's words, the text's
+    # in their place), as each writes them.
+    swap: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

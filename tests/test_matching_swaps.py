@@ -169,3 +169,31 @@ def test_demo_swap_of_a_pending_claim_is_a_claim_of_its_own(demo: ClaimService) 
     )
     assert result.outcome == Outcome.QUEUED and result.new_claim and not result.similar
     assert result.queued.id != pending.queued.id
+
+
+@pytest.mark.parametrize(
+    ("text", "claim_id", "swap"),
+    [
+        ("Putin and Kim Jong-un met in Vladivostok", 1, ("Moscow", "Vladivostok")),
+        ("Xi Jinping will visit Pyongyang", 2, ("Putin", "Xi Jinping")),
+        ("The Kremlin officially announced a deal to sell weapons to North Korea", 3, ("buy", "sell")),
+        ("Putin and Kim Jong-un met in Moscow yesterday", 1, None),  # no swap
+    ],
+)
+def test_swap_names_what_the_text_puts_in_the_claims_place_as_written(
+    matcher: Matcher, text: str, claim_id: int, swap: tuple[str, str] | None
+) -> None:
+    assert matcher.swap(prepare_query(text), claim_id) == swap
+
+
+def test_demo_suggestion_of_a_swapped_claim_says_what_differs(demo: ClaimService) -> None:
+    result = demo.check(
+        text="Kim Jong-un a visité des usines de voitures à Komsomolsk-sur-l'Amour",
+        user_id=ALICE,
+        chat_id=ALICE,
+    )
+    # "avions" is a noun here (planes), not a form of "avoir": the French stop words keep it.
+    assert result.suggestions[0].swap == ("avions militaires", "voitures")
+    # A suggestion that is no swap says nothing of the kind.
+    vague = demo.check(text="Kim Jong-un", user_id=ALICE, chat_id=ALICE)
+    assert vague.suggestions and all(s.swap is None for s in vague.suggestions)

@@ -243,6 +243,9 @@ class Substitution:
     swapped: float
     # How much the two share: the IDF weight of the terms both hold over that of the terms either holds.
     overlap: float
+    # The swap's terms, when `swapped`: the wording's it replaces, and the text's in their place.
+    lost: tuple[str, ...] = ()
+    put: tuple[str, ...] = ()
 
 
 # A replaced stretch longer than this is a rewording, not one thing put in the place of another ("Kim Jong-un"
@@ -290,11 +293,11 @@ def substitution(
     if len(changes) != 1:
         return Substitution(len(changes), 0.0, overlap)
     w_start, w_end, t_start, t_end = changes[0]
-    lost = {term for term in wording[w_start:w_end] if term not in text_set}
-    put = [term for term in text[t_start:t_end] if term not in wording_set]
+    lost = tuple(dict.fromkeys(term for term in wording[w_start:w_end] if term not in text_set))
+    put = tuple(dict.fromkeys(term for term in text[t_start:t_end] if term not in wording_set))
     if not lost or not put or w_end - w_start > _MAX_REPLACED or t_end - t_start > _MAX_REPLACED:
         return Substitution(1, 0.0, overlap)
-    return Substitution(1, math.fsum(map(idf, lost)) / weight, overlap)
+    return Substitution(1, math.fsum(map(idf, lost)) / weight, overlap, lost, put)
 
 
 _WORDINGS = FEATURE_NAMES.index("wordings")

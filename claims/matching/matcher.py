@@ -22,6 +22,7 @@ from claims.matching.features import (
     FEATURE_NAMES,
     CorpusStats,
     QueryContext,
+    Substitution,
     claim_features,
     pair_features,
     prepare_text,
@@ -30,6 +31,7 @@ from claims.matching.features import (
 )
 from claims.matching.index import StoredWording, TermIndex
 from claims.matching.model import Model
+from claims.matching.normalise import written_words
 from claims.matching.query import Query
 from claims.matching.results import Hit, Tier
 from claims.matching.weights import LEXICAL, SEMANTIC
@@ -309,17 +311,37 @@ class Matcher:
 
     def substituted(self, query: Query, candidate: ClaimCandidate) -> float:
         """How much of the claim `query` swaps for something else, when it is the claim with one thing changed
-        (`Substitution.swapped` against the closest proposed wording in the text's language); 0 otherwise.
-        Only the same language: terms compare as one analysis makes them."""
+        (`Substitution.swapped` against the closest proposed wording in the text's language); 0 otherwise."""
+        closest = self._closest(query, candidate.wordings)
+        return 0.0 if closest is None else closest[0].swapped
+
+    def swap(self, query: Query, claim_id: int) -> tuple[str, str] | None:
+        """What `query` puts in the place of what, when it is the claim with one thing swapped: (the claim's
+        words, the text's), as each writes them ("de la Défense", "des Finances" give ("Défense", "Finances")),
+        against the closest of all the claim's wordings in the text's language; None when it is no swap. For
+        telling a person why a claim is only suggested."""
+        closest = self._closest(query, self._index.wordings_of(claim_id))
+        if closest is None or closest[0].swapped <= 0:
+            return None
+        found, wording = closest
+        claim_words = written_words(wording.text, wording.lang, found.lost)
+        text_words = written_words(query.text, query.lang, found.put)
+        return (claim_words, text_words) if claim_words and text_words else None
+
+    def _closest(
+        self, query: Query, wordings: Iterable[StoredWording]
+    ) -> tuple[Substitution, StoredWording] | None:
+        """`features.substitution` of `query` against the wording in the text's language that shares the most
+        with it (None without one). Only the same language: terms compare as one analysis makes them."""
         words = query.terms[: query.words]
         idf = self._index.idf_lookup
         closest = None
-        for wording in candidate.wordings:
+        for wording in wordings:
             if wording.lang == query.lang:
                 found = substitution(words, wording.terms, idf)
-                if closest is None or found.overlap > closest.overlap:
-                    closest = found
-        return 0.0 if closest is None else closest.swapped
+                if closest is None or found.overlap > closest[0].overlap:
+                    closest = (found, wording)
+        return closest
 
     def score(self, query: Query, text: str, lang: str | None = None) -> float:
         """Confidence in [0, 1] that `text` states the claim in `query`, judged as `search` would judge it

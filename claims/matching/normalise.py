@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
 
 from claims.matching.stopwords import stop_words
 
-__all__ = ["STEMMED_LANGUAGES", "analyse", "fold", "name_terms", "tokens"]
+__all__ = ["STEMMED_LANGUAGES", "analyse", "fold", "name_terms", "tokens", "written_words"]
 
 # ISO 639-1 → Snowball algorithm shipped by PyStemmer.
 _SNOWBALL = {
@@ -163,3 +164,11 @@ def name_terms(text: str, lang: str) -> frozenset[str]:
     if not names or not lowercase_content:
         return frozenset()
     return frozenset(analyse(" ".join(names), lang))
+
+
+def written_words(text: str, lang: str, terms: Iterable[str]) -> str:
+    """The stretch of `text`, as written, from the first to the last of its words whose index terms (read as
+    `lang`) are among `terms` ("en Corée du Nord" for the terms "cor" and "nord"); "" when none is."""
+    wanted = frozenset(terms)
+    found = [m for m in _WRITTEN_WORD.finditer(text) if wanted.intersection(analyse(m.group(0), lang))]
+    return text[found[0].start() : found[-1].end()] if found else ""

@@ -4,7 +4,9 @@ English and French are the bot's languages and get full lists (Snowball's, plus 
 media posts). French also drops what English drops besides Snowball's list: the near future's "va"/"vont" (as
 "will"), the modals "peut"/"doit"/"pourrait" (as "may", "must", "could") and "dit" (as "said"). Kept, "va"
 was a word that "La Russie va construire des satellites pour la Corée du Nord" and "La Corée du Nord va livrer
-des obus à la Russie" shared beyond their names, and the first answered the second. A few other common
+des obus à la Russie" shared beyond their names, and the first answered the second. Two of Snowball's French
+forms of "être" and "avoir" are left out as nouns far more common in news than as verbs: "avions" (planes:
+"usines d'avions militaires" lost its aircraft) and "sommes" (sums). A few other common
 languages get Snowball's core list so a Spanish or German text is not dominated by its articles. Lists are
 folded at import so "été" and "ete" are the same stop word.
 """
@@ -36,10 +38,10 @@ _FR = """
 au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me même mes
 moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un
 une vos votre vous c d j l à m n s t y été étée étées étés étant étante étants étantes suis es est
-sommes êtes sont serai seras sera serons serez seront serais serait serions seriez seraient étais
+êtes sont serai seras sera serons serez seront serais serait serions seriez seraient étais
 était étions étiez étaient fus fut fûmes fûtes furent sois soit soyons soyez soient fusse fusses fût
 fussions fussiez fussent ayant ayante ayantes ayants eu eue eues eus ai as avons avez ont aurai
-auras aura aurons aurez auront aurais aurait aurions auriez auraient avais avait avions aviez
+auras aura aurons aurez auront aurais aurait aurions auriez auraient avais avait aviez
 avaient eut eûmes eûtes eurent aie aies ait ayons ayez aient eusse eusses eût eussions eussiez
 eussent ceci cela celà cet cette ici ils les leurs quel quels quelle quelles sans soi alors aussi
 autre autres bien car comme comment donc dont encore fait faire faut ont peu plus quand quoi si tout

@@ -188,3 +188,10 @@ async def test_an_edited_message_is_not_checked_again(driver: Driver) -> None:
     await driver.process(update)
     await driver.process(driver.stand_in.push_edited_message(ANN, update["message"], KNOWN_EN))
     assert len(driver.stand_in.messages(ANN.id)) == 1
+
+
+async def test_a_claim_with_one_thing_swapped_is_offered_with_what_differs(driver: Driver) -> None:
+    reply = await driver.reply(ANN, "5G mobile networks spread the flu")
+    assert "Is it one of these?" in reply.text
+    assert "5G mobile networks spread the coronavirus" in reply.text
+    assert "It says “coronavirus” where you wrote “flu”." in reply.text
