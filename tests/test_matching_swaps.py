@@ -197,3 +197,11 @@ def test_demo_suggestion_of_a_swapped_claim_says_what_differs(demo: ClaimService
     # A suggestion that is no swap says nothing of the kind.
     vague = demo.check(text="Kim Jong-un", user_id=ALICE, chat_id=ALICE)
     assert vague.suggestions and all(s.swap is None for s in vague.suggestions)
+
+
+def test_texts_far_longer_than_the_wording_are_no_swap_without_aligning() -> None:
+    found = substitution(
+        ["putin", "kim", "met", "vladivostok", "a", "b", "c", "d"], ["putin", "kim", "met", "moscow"], _idf
+    )
+    assert (found.changes, found.swapped) == (-1, 0.0)
+    assert found.overlap == pytest.approx(3 / 9)

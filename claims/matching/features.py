@@ -235,7 +235,8 @@ class Substitution:
     (`substitution`)."""
 
     # How many places the text differs from the wording in (a stretch of added, dropped or other terms
-    # between stretches the two share): 0 for the same terms in the same order.
+    # between stretches the two share): 0 for the same terms in the same order. Not counted (-1) when their
+    # lengths differ by more than `_MAX_REPLACED` terms, which no swap can make.
     changes: int
     # When there is one change and it puts terms of the text's own in the place of at most `_MAX_REPLACED`
     # terms of the wording's ("met in Moscow" -> "met in Vladivostok"): the IDF share of the wording's terms
@@ -289,6 +290,10 @@ def substitution(
         return _NO_SUBSTITUTION
     union = math.fsum(map(idf, text_set | wording_set))
     overlap = math.fsum(map(idf, text_set & wording_set)) / union if union > 0 else 0.0
+    if abs(len(text) - len(wording)) > _MAX_REPLACED:
+        # One change of at most `_MAX_REPLACED` terms a side leaves the lengths that close: no alignment needed
+        # (most tweets quoting a claim are far longer than it).
+        return Substitution(-1, 0.0, overlap)
     changes = _changes(wording, text)
     if len(changes) != 1:
         return Substitution(len(changes), 0.0, overlap)
