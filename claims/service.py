@@ -1220,7 +1220,9 @@ class ClaimService:
         """The claims a queued text would count on (`_similar`), with the index brought up to date: `searched`'s
         hits when the index gained nothing since that they could miss, else a search made here."""
         if not self.matcher.may_answer(query):
-            return []  # a text too short to be answered matches no claim confidently, whatever is indexed
+            # A text too short to be answered matches no claim confidently, whatever is indexed; one that repeats
+            # a pending claim's words was found by its fingerprint before this.
+            return []
         self.sync_index()
         if searched is not None and not self._outdated(searched.mark, query):
             # The same hits, their claims read again: a claim may have been published or rejected since. None

@@ -361,7 +361,8 @@ class Matcher:
         return model.confidence(features, model.rank_score(features))
 
     def may_answer(self, query: Query) -> bool:
-        """Whether any hit for `query` can reach the answer tier: texts under `min_answer_words` never do."""
+        """Whether any hit for `query` can reach the answer tier whatever its wording: texts under
+        `min_answer_words` only do as one of the claim's wordings word for word (`repeats`)."""
         return query.words >= self.config.min_answer_words
 
     def tier(
