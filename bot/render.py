@@ -338,7 +338,8 @@ def queue_page(page: QueuePage, lang: str, now: datetime | None = None) -> Reply
 
 
 def claim_details(claim: ClaimView, lang: str) -> list[Html]:
-    """Everything a reviewer needs about one claim: wordings, verdict history, asks, subscribers."""
+    """Everything a reviewer needs about one claim: wordings, verdict history, asks, subscribers, and for a
+    pending one the claims it resembles."""
     lines = [
         t(
             lang,
@@ -364,6 +365,23 @@ def claim_details(claim: ClaimView, lang: str) -> list[Html]:
         lines.extend(_verdict_line(v, lang) for v in history)
     else:
         lines.append(t(lang, "details.no_verdict"))
+    if claim.similar:
+        lines.append(t(lang, "details.similar"))
+        for candidate in claim.similar:
+            other = candidate.claim
+            lines.append(
+                t(
+                    lang,
+                    "details.similar_claim",
+                    id=other.id,
+                    status=status_label(lang, other),
+                    text=one_line(other.text),
+                    score=f"{candidate.score:.0%}",
+                )
+            )
+            if candidate.swap is not None:
+                said, written = candidate.swap
+                lines.append(t(lang, "details.swap", claim=one_line(said), text=one_line(written)))
     return chunks(lines)
 
 

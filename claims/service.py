@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -601,10 +602,31 @@ class ClaimService:
             )
 
     def claim_details(self, *, actor_id: int, claim_id: int) -> ClaimView:
-        """A claim with its wordings, verdict history and subscriber count."""
+        """A claim with its wordings, verdict history and subscriber count; a pending one with the other claims
+        its text matches (`ClaimView.similar`)."""
         self._require(actor_id, Role.REVIEWER)
         with self.db.read() as session:
-            return claim_view(session, self._resolve(session, claim_id), details=True)
+            view = claim_view(session, self._resolve(session, claim_id), details=True)
+        if view.status != Status.PENDING:
+            return view
+        return replace(view, similar=self._similar_to(view))
+
+    def _similar_to(self, claim: ClaimView) -> tuple[Candidate, ...]:
+        """The claims other than `claim` that its text matches, best first, each with what it swaps."""
+        query = _prepared_query(claim.text, lang_hint=claim.lang)
+        if query.empty:
+            return ()
+        # Searched without the claim itself: the others are judged against each other, not against its own
+        # wordings, which every one of them would trail far behind.
+        self.sync_index()
+        hits = self.matcher.search(query, limit=SEARCH_DEPTH, exclude={claim.id})
+        pairs = [(h, c) for h, c in self._live_claims(_matched(hits)) if c.id != claim.id][:MAX_SUGGESTIONS]
+        with self.db.read() as session:
+            views = _claim_views(session, [c for _, c in pairs])
+        return tuple(
+            Candidate(v, h.score, str(h.tier), self._swap(query, h, v.id))
+            for v, (h, _) in zip(views, pairs, strict=True)
+        )
 
     def publish_verdict(
         self,

@@ -85,6 +85,9 @@ class ClaimView:
     claimant: str | None = None
     wordings: tuple[WordingView, ...] = ()
     history: tuple[VerdictView, ...] = ()  # every verdict, oldest first (the last is `verdict`)
+    # For a reviewer looking at a pending claim: the other claims its text matches, best first (`/merge`
+    # candidates, or claims it swaps one thing of, which `Candidate.swap` tells apart).
+    similar: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from claims.matching import MatchConfig, Matcher, Tier, prepare_query
 from claims.matching.features import substitution
 from claims.service import ClaimService
 from claims.views import Outcome
-from tests.conftest import matcher_over
+from tests.conftest import ADMIN_ID, matcher_over
 
 ALICE = 21
 
@@ -205,3 +205,27 @@ def test_texts_far_longer_than_the_wording_are_no_swap_without_aligning() -> Non
     )
     assert (found.changes, found.swapped) == (-1, 0.0)
     assert found.overlap == pytest.approx(3 / 9)
+
+
+def test_demo_reviewer_sees_the_claim_a_pending_swap_resembles_and_what_differs(demo: ClaimService) -> None:
+    queued = demo.check(
+        text="Roustem Oumerov est le nouveau ministre ukrainien des Finances", user_id=ALICE, chat_id=ALICE
+    )
+    # "None of these": the text becomes a claim of its own, which a reviewer opens.
+    pending = demo.queue_submission(submission_id=queued.submission_id, user_id=ALICE).queued
+    details = demo.claim_details(actor_id=ADMIN_ID, claim_id=pending.id)
+    first = details.similar[0]
+    assert first.claim.text == "Roustem Oumerov est le nouveau ministre ukrainien de la Défense"
+    assert first.claim.id != pending.id
+    assert first.swap == ("Défense", "Finances")  # another claim: not one to merge
+    # A published claim's details list nothing of the kind.
+    assert demo.claim_details(actor_id=ADMIN_ID, claim_id=first.claim.id).similar == ()
+
+
+def test_a_pending_claim_unlike_any_other_lists_no_similar_claims(demo: ClaimService) -> None:
+    queued = demo.check(
+        text="The mayor of Lyon banned bicycles on every bridge of the city last week",
+        user_id=ALICE,
+        chat_id=ALICE,
+    ).queued
+    assert demo.claim_details(actor_id=ADMIN_ID, claim_id=queued.id).similar == ()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.i18n import Html, esc
-from bot.render import MAX_MESSAGE, chunks, clip
+from bot.render import MAX_MESSAGE, chunks, claim_details, clip
+from claims.views import Candidate, ClaimView, Status
 
 
 def test_clip_cuts_at_a_word_and_marks_the_cut() -> None:
@@ -26,3 +29,25 @@ def test_an_overlong_block_loses_its_markup_but_keeps_the_limit() -> None:
     (message,) = chunks([Html("<b>" + esc("a & b " * 2000) + "</b>")])
     assert len(message) <= MAX_MESSAGE
     assert "<b>" not in message
+
+
+def test_a_pending_claims_details_list_similar_claims_with_the_swap_escaped() -> None:
+    now = datetime(2026, 12, 3, tzinfo=UTC)
+    other = ClaimView(12, "Oumerov <b>is</b> defence minister", "en", Status.PENDING, 1, now, now, now)
+    claim = ClaimView(
+        19,
+        "Oumerov is finance minister",
+        "en",
+        Status.PENDING,
+        1,
+        now,
+        now,
+        now,
+        similar=(Candidate(other, 0.97, "suggest", ("<i>defence</i>", "finance & co")),),
+    )
+    text = "\n".join(claim_details(claim, "en"))
+    assert "<b>#12</b>" in text and "(97%)" in text
+    assert "Oumerov &lt;b&gt;is&lt;/b&gt; defence minister" in text
+    assert (
+        "It says “&lt;i&gt;defence&lt;/i&gt;” where this one says “finance &amp; co”: another claim." in text
+    )
