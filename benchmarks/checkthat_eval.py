@@ -29,7 +29,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query  # noqa: E402
-from claims.matching.features import FEATURE_NAMES  # noqa: E402
 from claims.service import SEARCH_DEPTH  # noqa: E402
 
 csv.field_size_limit(2**31 - 1)
@@ -242,15 +241,7 @@ def _may_answer(matcher: Matcher, query: Query, hits: Sequence[Hit], exclude: Co
     )
     if top is None:
         return False
-    tier = matcher.tier(
-        1.0,
-        query,
-        coverage=top.features[FEATURE_NAMES.index("cover_claim")],
-        predicate=top.features[FEATURE_NAMES.index("cover_predicate")],
-        substituted=matcher.substituted(query, top),
-        repeated=matcher.repeats(query, top),
-    )
-    return tier == Tier.ANSWER
+    return matcher.candidate_tier(1.0, query, top) == Tier.ANSWER
 
 
 def run_direct(

@@ -223,9 +223,7 @@ def suggestions_reply(result: CheckResult, lang: str) -> Reply:
         lines.append(
             t(lang, "check.suggestion", n=number, rating=status_label(lang, claim), text=one_line(claim.text))
         )
-        if candidate.swap is not None:
-            said, written = candidate.swap
-            lines.append(t(lang, "check.swap", claim=one_line(said), text=one_line(written)))
+        lines.extend(_swap_line(candidate, lang, "check.swap"))
         if result.submission_id is not None:
             rows.append(
                 [button(f"{number}. {one_line(claim.text)}", callbacks.pick(result.submission_id, claim.id))]
@@ -379,10 +377,17 @@ def claim_details(claim: ClaimView, lang: str) -> list[Html]:
                     score=f"{candidate.score:.0%}",
                 )
             )
-            if candidate.swap is not None:
-                said, written = candidate.swap
-                lines.append(t(lang, "details.swap", claim=one_line(said), text=one_line(written)))
+            lines.extend(_swap_line(candidate, lang, "details.swap"))
     return chunks(lines)
+
+
+def _swap_line(candidate: Candidate, lang: str, key: str) -> list[Html]:
+    """The line under a candidate saying what the text puts in its claim's place (`Candidate.swap`), if it
+    does."""
+    if candidate.swap is None:
+        return []
+    said, written = candidate.swap
+    return [t(lang, key, claim=one_line(said), text=one_line(written))]
 
 
 def _wording_line(wording: WordingView, lang: str) -> Html:

@@ -399,10 +399,7 @@ class ClaimService:
                     connection, raw, query, user_id, chat_id, chat_type, outcome, None, best, now
                 )
                 views = _claim_views(connection, [claim for _, claim in offered])
-            suggestions = tuple(
-                Candidate(v, h.score, str(h.tier), self._swap(query, h, v.id))
-                for v, (h, _) in zip(views, offered, strict=True)
-            )
+            suggestions = self._offered(query, views, offered)
             return CheckResult(
                 outcome=outcome, text=query.text, lang=query.lang, submission_id=sub, suggestions=suggestions
             )
@@ -411,12 +408,22 @@ class ClaimService:
             raw, query, user_id, chat_id, chat_type, searched=_Searched(mark, hits, bool(_similar(pairs)))
         )
 
-    def _swap(self, query: Query, hit: Hit, claim_id: int) -> tuple[str, str] | None:
-        """What the text swaps in the claim (`Matcher.swap`), for a hit confident enough to be an answer that
-        is only a suggestion: the person is told why. Others are not compared."""
-        if hit.score < self.matcher.config.answer_threshold:
-            return None
-        return self.matcher.swap(query, claim_id)
+    def _offered(
+        self, query: Query, views: Iterable[ClaimView], pairs: Iterable[tuple[Hit, ClaimRow]]
+    ) -> tuple[Candidate, ...]:
+        """Hits offered as candidates (their claims' `views`, in the same order), each with what the text swaps
+        in its claim (`Matcher.swap`) when it was confident enough to be an answer and is only offered: the
+        person is told why. Others are not compared."""
+        threshold = self.matcher.config.answer_threshold
+        return tuple(
+            Candidate(
+                view,
+                hit.score,
+                str(hit.tier),
+                self.matcher.swap(query, view.id) if hit.score >= threshold else None,
+            )
+            for view, (hit, _) in zip(views, pairs, strict=True)
+        )
 
     def queue_submission(
         self, *, submission_id: int, user_id: int, person: PersonView | None = None, alone: bool = False
@@ -623,10 +630,7 @@ class ClaimService:
         pairs = [(h, c) for h, c in self._live_claims(_matched(hits)) if c.id != claim.id][:MAX_SUGGESTIONS]
         with self.db.read() as session:
             views = _claim_views(session, [c for _, c in pairs])
-        return tuple(
-            Candidate(v, h.score, str(h.tier), self._swap(query, h, v.id))
-            for v, (h, _) in zip(views, pairs, strict=True)
-        )
+        return self._offered(query, views, pairs)
 
     def publish_verdict(
         self,

@@ -281,25 +281,29 @@ class Matcher:
         for position, (score, candidate) in enumerate(scored[:limit]):
             # The leader is judged against the runner-up, every other claim against the leader.
             confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
-            # Only a hit that could be answered is compared word by word.
-            could = confidence >= self.config.answer_threshold
-            substituted = self.substituted(query, candidate) if could else 0.0
             hits.append(
                 Hit(
                     claim_id=candidate.claim_id,
                     wording_id=candidate.wording_id,
                     score=confidence,
-                    tier=self.tier(
-                        confidence,
-                        query,
-                        coverage=candidate.features[_COVER_CLAIM],
-                        predicate=candidate.features[_COVER_PREDICATE],
-                        substituted=substituted,
-                        repeated=could and self.repeats(query, candidate),
-                    ),
+                    tier=self.candidate_tier(confidence, query, candidate),
                 )
             )
         return hits
+
+    def candidate_tier(self, confidence: float, query: Query, candidate: ClaimCandidate) -> Tier:
+        """`tier` for a proposed claim at `confidence`, with every answer guard read off the candidate; the
+        word-by-word comparisons only for a hit that could be answered (and the short-text one only for a
+        short text)."""
+        could = confidence >= self.config.answer_threshold
+        return self.tier(
+            confidence,
+            query,
+            coverage=candidate.features[_COVER_CLAIM],
+            predicate=candidate.features[_COVER_PREDICATE],
+            substituted=self.substituted(query, candidate) if could else 0.0,
+            repeated=could and not self.may_answer(query) and self.repeats(query, candidate),
+        )
 
     def repeats(self, query: Query, candidate: ClaimCandidate) -> bool:
         """Whether `query` is one of the claim's proposed wordings word for word (the same terms in the same
