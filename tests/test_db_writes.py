@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,3 +161,94 @@ def test_a_core_transaction_takes_the_write_lock_up_front_and_waits_its_turn(dat
         other.dispose()
     _add_person(database, 3)
     assert _people(database) == [3]
+
+
+def _checkouts(db: Database) -> list[int]:
+    """A list that counts the pool checkouts of `db` from now on (one item per checkout)."""
+    taken: list[int] = []
+    event.listen(db.engine.pool, "checkout", lambda *_args: taken.append(1))
+    return taken
+
+
+def test_hot_path_reads_and_core_writes_reuse_their_connections_and_see_each_others_writes(
+    database: Database,
+) -> None:
+    taken = _checkouts(database)
+    for user_id in range(1, 21):
+        with database.transaction() as connection:
+            connection.execute(_INSERT_PERSON, {"id": user_id})
+        with database.connect() as connection:  # each read sees the write committed just before it
+            assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() == user_id
+    assert len(taken) == 2  # one connection for the reads, one for the writes, kept between uses
+
+
+def test_a_read_or_write_that_fails_leaves_no_broken_connection_behind(database: Database) -> None:
+    with database.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    taken = _checkouts(database)
+    with pytest.raises(DatabaseUnavailable), database.connect() as connection:
+        connection.execute(text("SELECT * FROM no_such_table"))
+    with pytest.raises(RuntimeError), database.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        raise RuntimeError("the caller's own error")
+    with pytest.raises(RuntimeError), database.transaction() as connection:
+        connection.execute(_INSERT_PERSON, {"id": 1})
+        raise RuntimeError("after the insert")
+    # Each failure closed its connection: the next read and write start from fresh ones, and work.
+    with database.transaction() as connection:
+        connection.execute(_INSERT_PERSON, {"id": 2})
+    with database.connect() as connection:
+        assert connection.execute(text("SELECT user_id FROM person")).scalars().all() == [2]
+    assert len(taken) == 4  # two after the read and the write that failed, two more after the caller's errors
+
+
+def test_threads_reading_at_once_never_share_a_connection(database: Database) -> None:
+    _add_person(database, 1)
+    in_use: set[int] = set()
+    shared: list[int] = []
+    guard = threading.Lock()
+    start = threading.Barrier(8)
+
+    def read() -> None:
+        start.wait(10)
+        for _ in range(50):
+            with database.connect() as connection:
+                key = id(connection.connection.dbapi_connection)
+                with guard:
+                    if key in in_use:
+                        shared.append(key)
+                    in_use.add(key)
+                assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() == 1
+                with guard:
+                    in_use.discard(key)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert shared == []
+
+
+def test_idle_connections_keep_no_snapshot_that_would_stop_a_checkpoint(database: Database) -> None:
+    with database.connect() as connection:
+        connection.execute(text("SELECT count(*) FROM person")).scalar_one()
+    _add_person(database, 1)  # the write connection is idle too, now
+    other = sqlite3.connect(database.engine.url.database, isolation_level=None)
+    try:
+        busy, _log, _done = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        other.close()
+    assert busy == 0  # no reader or writer of ours held the WAL back
+
+
+def test_dispose_closes_the_idle_connections(database: Database) -> None:
+    with database.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    with database.transaction() as connection:
+        connection.execute(_INSERT_PERSON, {"id": 1})
+    pool = database.engine.pool
+    assert pool.checkedout() == 2  # kept out of the pool between uses
+    database.dispose()
+    assert pool.checkedout() == 0
+    assert _people(database) == [1]  # and the database opens again on the next use
