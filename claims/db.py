@@ -11,14 +11,14 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
@@ -103,7 +103,7 @@ def _configure_sqlite(engine: Engine, timeout: float) -> None:
         # inserting cannot interleave, and there is no deadlock-prone lock upgrade mid-transaction.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")  # type: ignore[attr-defined]
         if mode is None:
-            return  # a one-statement read (`Database.connect`): the statement is its own transaction
+            return  # a one-statement read (`Database.rows`): the statement is its own transaction
         connection.exec_driver_sql(f"BEGIN {mode}")  # type: ignore[attr-defined]
 
 
@@ -177,13 +177,16 @@ class Database:
         # (its busy handler), which under load made most of a reply's latency. Other processes still meet
         # SQLite's busy timeout.
         self._write_lock = threading.Lock() if self.sqlite else None
-        # Connections the hot path's one-statement reads and Core write transactions hand back for the next one
-        # (file SQLite only): opening a SQLAlchemy connection from the pool and closing it (checkout, the begin
-        # event, the reset's rollback, checkin) cost more than the statement it served, ~70 of ~115 us per read
-        # on the 2-core machine. Each is used by one thread at a time (taken off the list, put back after). Not
-        # on PostgreSQL, where the pool's pre-ping at checkout is what replaces a connection the server
-        # dropped, nor for an in-memory database, whose pool gives each thread its own connection.
-        self._reuse = self.sqlite and not self.in_memory
+        # Connections the hot path's one-statement reads (`rows`) and Core write transactions (`transaction`)
+        # hand back for the next one: opening a SQLAlchemy connection from the pool and closing it (checkout, the
+        # begin event, the reset's rollback, checkin; on PostgreSQL the pre-ping's round trip too) cost more than
+        # the statement it served, ~70 of ~115 us per SQLite read on the 2-core machine. Each is used by one
+        # thread at a time (taken off the list, put back after). Reads retry once on a connection the server
+        # dropped, which the pool's pre-ping did for them; write transactions cannot be run again, so on
+        # PostgreSQL they still check out a pinged connection. Not for an in-memory database, whose pool gives
+        # each thread its own connection.
+        self._reuse_reads = not self.in_memory
+        self._reuse_writes = self.sqlite and not self.in_memory
         self._idle_reads: list[Connection] = []
         self._idle_writes: list[Connection] = []
 
@@ -201,30 +204,40 @@ class Database:
         with self._guard(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
-    @contextmanager
-    def connect(self) -> Iterator[Connection]:
-        """A plain connection for the hot path's small reads (Core statements, no ORM session). A session costs
-        several times the query itself for a one-row lookup. Each statement sees the database as of its own
-        start (autocommit on PostgreSQL): use it for reads of one statement, `read()` for several that must
-        agree."""
-        if not self._reuse:
+    def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Sequence[Row[Any]]:
+        """Every row of one read statement: the hot path's small reads (Core statements, no ORM session, which
+        costs several times the query itself for a one-row lookup). The statement sees the database as of its
+        own start (no transaction around it; autocommit on PostgreSQL): `read()` is for several reads that must
+        agree. A connection the server dropped (a restart, a terminated backend) is replaced and the statement
+        run once more, so a read only fails while the database is down."""
+        if not self._reuse_reads:
             with self._guard(), self._read_engine.connect() as connection:
-                yield connection
-            return
-        # `_guard` written out: a second generator around every read costs ~10 us.
-        try:
-            connection = _take(self._idle_reads, self._read_engine)
+                return connection.execute(statement, params).all()
+        retried = False
+        while True:
+            connection: Connection | None = None
+            # `_guard` written out: a generator around every read costs ~10 us.
             try:
-                yield connection
+                connection = _take(self._idle_reads, self._read_engine)
+                found = connection.execute(statement, params).all()
+            except DBAPIError as exc:
+                if connection is not None:
+                    connection.close()
+                if exc.connection_invalidated and not retried:
+                    # The other idle connections went with it, most likely: the pool's (pinged at checkout) next.
+                    _close_all(self._idle_reads)
+                    retried = True
+                    continue
+                unavailable = _unavailable(exc)
+                if unavailable is None:
+                    raise
+                raise unavailable from exc
             except BaseException:
-                connection.close()  # whatever went wrong, the next read starts from a fresh connection
+                if connection is not None:
+                    connection.close()  # whatever went wrong, the next read starts from a fresh connection
                 raise
-        except DBAPIError as exc:
-            unavailable = _unavailable(exc)
-            if unavailable is None:
-                raise
-            raise unavailable from exc
-        _give(self._idle_reads, connection)
+            _give(self._idle_reads, connection)
+            return found
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -243,7 +256,7 @@ class Database:
         transaction, committed on success and rolled back on any error (a session's unit of work and its
         commit cost ~40 us more per transaction, here)."""
         with self._writer(), self._guard():
-            if not self._reuse:
+            if not self._reuse_writes:
                 with self._write_engine.begin() as connection:
                     yield connection
                 return
@@ -292,9 +305,8 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection."""
-        for idle in (self._idle_reads, self._idle_writes):
-            while idle:
-                idle.pop().close()
+        _close_all(self._idle_reads)
+        _close_all(self._idle_writes)
         self.engine.dispose()
 
 
@@ -326,4 +338,14 @@ def _give(idle: list[Connection], connection: Connection) -> None:
     if len(idle) < _MAX_IDLE:
         idle.append(connection)
     else:
+        connection.close()
+
+
+def _close_all(idle: list[Connection]) -> None:
+    """Close every connection of `idle`."""
+    while idle:
+        try:
+            connection = idle.pop()
+        except IndexError:  # another thread took the last one meanwhile
+            return
         connection.close()

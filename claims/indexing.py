@@ -39,9 +39,7 @@ Row = tuple[int, int, str, str | None]
 
 def _page(db: Database, watermark: int) -> list[Row]:
     """`(id, claim_id, text, lang)` of the first `WORDINGS_PAGE` wordings above `watermark`."""
-    with db.connect() as connection:
-        rows = connection.execute(_WORDINGS_AFTER, {"after": watermark}).all()
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return [(r[0], r[1], r[2], r[3]) for r in db.rows(_WORDINGS_AFTER, {"after": watermark})]
 
 
 def _pages_from(db: Database, page: list[Row]) -> Iterator[Row]:
@@ -66,8 +64,7 @@ def sync_matcher(db: Database, matcher: Matcher) -> int:
 def repair_matcher(db: Database, matcher: Matcher) -> int:
     """Index the wordings at or below the matcher's watermark that it lacks; returns how many."""
     watermark = matcher.watermark
-    with db.connect() as connection:
-        stored = connection.execute(_COUNT_UP_TO, {"watermark": watermark}).scalar_one()
+    stored = db.rows(_COUNT_UP_TO, {"watermark": watermark})[0][0]
     if stored <= len(matcher):
         return 0  # every wording is indexed (the index holds nothing above its watermark)
     indexed = matcher.wording_ids()

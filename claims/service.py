@@ -558,8 +558,8 @@ class ClaimService:
 
     def person(self, user_id: int) -> PersonView:
         """Role, ban and language of someone (a default view for people the bot never saw)."""
-        with self.db.connect() as connection:
-            row = connection.execute(_PERSON, {"user_id": user_id}).first()
+        found = self.db.rows(_PERSON, {"user_id": user_id})
+        row = found[0] if found else None
         role = Role.ADMIN if user_id in self.settings.bot_admin_ids else Role(row.role) if row else Role.USER
         return PersonView(
             user_id=user_id,
@@ -1121,8 +1121,7 @@ class ClaimService:
         claims' id and status only: `_claim_views` reads the ones shown whole."""
         if not hits:
             return []
-        with self.db.connect() as connection:
-            rows = {r.id: r for r in connection.execute(_LIVE, {"ids": sorted({h.claim_id for h in hits})})}
+        rows = {r.id: r for r in self.db.rows(_LIVE, {"ids": sorted({h.claim_id for h in hits})})}
         pairs: list[tuple[Hit, ClaimRow]] = []
         seen: set[int] = set()
         for hit in hits:
@@ -1160,8 +1159,7 @@ class ClaimService:
         with self._queue_lock:
             # A text repeating a pending or rejected claim word for word (a forwarded rumour: the commonest
             # repeat) counts on it whatever a search says: no similar claim is needed, and none is looked for.
-            with self.db.connect() as connection:
-                repeat = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first() is not None
+            repeat = bool(self.db.rows(_PENDING_BY_FINGERPRINT, {"key": key}))
             similar = [] if alone else None if repeat else self._similar_claims(query, searched)
             with self.db.transaction() as connection:
                 if not self.db.sqlite:

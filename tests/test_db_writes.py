@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 
 from claims.db import Database, upgrade
 from claims.errors import DatabaseUnavailable
@@ -87,19 +87,17 @@ def test_many_threads_writing_at_once_all_get_their_turn(database: Database) -> 
 
 
 def test_a_hot_path_read_holds_no_transaction_on_postgresql(postgres_url: str) -> None:
-    from psycopg.pq import TransactionStatus
-
     db = Database(postgres_url)
     try:
-        with db.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() >= 0
-            # Nothing left open on the server after the statement: no BEGIN was sent, so no ROLLBACK is needed.
-            assert connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+        # Two reads on the same kept connection: each statement is a transaction of its own (autocommit), so
+        # nothing stays open on the server between them.
+        first = db.rows(text("SELECT pg_current_xact_id()::text"))[0][0]
+        second = db.rows(text("SELECT pg_current_xact_id()::text"))[0][0]
+        assert first != second
+        assert len(db._idle_reads) == 1  # the one connection, kept for the next read
         with db.read() as session:  # several reads that must agree still share one transaction
-            session.exec(text("SELECT count(*) FROM person")).one()
-            assert session.connection().connection.dbapi_connection.info.transaction_status == (
-                TransactionStatus.INTRANS
-            )
+            one = session.exec(text("SELECT pg_current_xact_id()::text")).one()[0]
+            assert session.exec(text("SELECT pg_current_xact_id()::text")).one()[0] == one
     finally:
         db.dispose()
 
@@ -113,11 +111,8 @@ def test_a_hot_path_read_sends_no_begin_on_sqlite(database: Database) -> None:
 
     event.listen(database.engine, "before_cursor_execute", record)
     try:
-        with database.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() == 1
-            # No transaction is open in SQLite after the statement: a writer is not held up by this reader.
-            assert connection.connection.dbapi_connection.in_transaction is False
-        assert sent == ["SELECT"]
+        assert database.rows(text("SELECT count(*) FROM person"))[0][0] == 1
+        assert sent == ["SELECT"]  # no transaction around it: a writer is not held up by this reader
         sent.clear()
         with database.read() as session:  # several reads that must agree still share one transaction
             session.exec(text("SELECT count(*) FROM person")).one()
@@ -177,29 +172,26 @@ def test_hot_path_reads_and_core_writes_reuse_their_connections_and_see_each_oth
     for user_id in range(1, 21):
         with database.transaction() as connection:
             connection.execute(_INSERT_PERSON, {"id": user_id})
-        with database.connect() as connection:  # each read sees the write committed just before it
-            assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() == user_id
+        # Each read sees the write committed just before it.
+        assert database.rows(text("SELECT count(*) FROM person"))[0][0] == user_id
     assert len(taken) == 2  # one connection for the reads, one for the writes, kept between uses
 
 
 def test_a_read_or_write_that_fails_leaves_no_broken_connection_behind(database: Database) -> None:
-    with database.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    database.rows(text("SELECT 1"))
     taken = _checkouts(database)
-    with pytest.raises(DatabaseUnavailable), database.connect() as connection:
-        connection.execute(text("SELECT * FROM no_such_table"))
-    with pytest.raises(RuntimeError), database.connect() as connection:
-        connection.execute(text("SELECT 1"))
-        raise RuntimeError("the caller's own error")
+    with pytest.raises(DatabaseUnavailable):
+        database.rows(text("SELECT * FROM no_such_table"))
     with pytest.raises(RuntimeError), database.transaction() as connection:
         connection.execute(_INSERT_PERSON, {"id": 1})
         raise RuntimeError("after the insert")
     # Each failure closed its connection: the next read and write start from fresh ones, and work.
     with database.transaction() as connection:
         connection.execute(_INSERT_PERSON, {"id": 2})
-    with database.connect() as connection:
-        assert connection.execute(text("SELECT user_id FROM person")).scalars().all() == [2]
-    assert len(taken) == 4  # two after the read and the write that failed, two more after the caller's errors
+    assert [row[0] for row in database.rows(text("SELECT user_id FROM person"))] == [2]
+    # Three checkouts: the failed write's own (no write had been made before), the next write's, and the
+    # next read's; the read connection kept from before the failed read went with it.
+    assert len(taken) == 3
 
 
 def test_threads_reading_at_once_never_share_a_connection(database: Database) -> None:
@@ -207,32 +199,45 @@ def test_threads_reading_at_once_never_share_a_connection(database: Database) ->
     in_use: set[int] = set()
     shared: list[int] = []
     guard = threading.Lock()
+
+    # Every statement of a read marks its connection busy from the moment the driver runs it until the rows
+    # are fetched; two threads on one connection at once would show up here.
+    def started(conn: Connection, *_args: object) -> None:
+        with guard:
+            key = id(conn.connection.dbapi_connection)
+            if key in in_use:
+                shared.append(key)
+            in_use.add(key)
+
+    def ended(conn: Connection, *_args: object) -> None:
+        with guard:
+            in_use.discard(id(conn.connection.dbapi_connection))
+
     start = threading.Barrier(8)
+    counts: list[int] = []
 
     def read() -> None:
         start.wait(10)
         for _ in range(50):
-            with database.connect() as connection:
-                key = id(connection.connection.dbapi_connection)
-                with guard:
-                    if key in in_use:
-                        shared.append(key)
-                    in_use.add(key)
-                assert connection.execute(text("SELECT count(*) FROM person")).scalar_one() == 1
-                with guard:
-                    in_use.discard(key)
+            counts.append(database.rows(text("SELECT count(*) FROM person"))[0][0])
 
-    threads = [threading.Thread(target=read) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    event.listen(database.engine, "before_cursor_execute", started)
+    event.listen(database.engine, "after_cursor_execute", ended)
+    try:
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        event.remove(database.engine, "before_cursor_execute", started)
+        event.remove(database.engine, "after_cursor_execute", ended)
     assert shared == []
+    assert counts == [1] * 400
 
 
 def test_idle_connections_keep_no_snapshot_that_would_stop_a_checkpoint(database: Database) -> None:
-    with database.connect() as connection:
-        connection.execute(text("SELECT count(*) FROM person")).scalar_one()
+    database.rows(text("SELECT count(*) FROM person"))
     _add_person(database, 1)  # the write connection is idle too, now
     other = sqlite3.connect(database.engine.url.database, isolation_level=None)
     try:
@@ -243,8 +248,7 @@ def test_idle_connections_keep_no_snapshot_that_would_stop_a_checkpoint(database
 
 
 def test_dispose_closes_the_idle_connections(database: Database) -> None:
-    with database.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    database.rows(text("SELECT 1"))
     with database.transaction() as connection:
         connection.execute(_INSERT_PERSON, {"id": 1})
     pool = database.engine.pool

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from claims.db import upgrade
+from claims.db import Database, upgrade
 from claims.errors import DatabaseUnavailable
 from claims.service import ClaimService
 from claims.settings import Settings
@@ -57,3 +60,25 @@ def test_locked_sqlite_gives_unavailable_then_recovers(tmp_path: Path) -> None:
     finally:
         blocker.close()
         service.close()
+
+
+def test_postgres_restarted_under_kept_connections_answers_the_next_read(cluster: Cluster) -> None:
+    db = Database(cluster.url, timeout=2)
+    try:
+        # Three connections kept idle by reads made at once (the server will have dropped them all).
+        with ThreadPoolExecutor(3) as pool:
+            barrier = threading.Barrier(3)
+
+            def read(_: int) -> int:
+                barrier.wait(10)
+                return db.rows(text("SELECT 1 FROM pg_sleep(0.2)"))[0][0]
+
+            assert list(pool.map(read, range(3))) == [1, 1, 1]
+        cluster.stop()
+        with pytest.raises(DatabaseUnavailable):
+            db.rows(text("SELECT 1"))
+        cluster.start()
+        # The first read meets a dropped connection, replaces it and runs again: nobody sees the restart.
+        assert [db.rows(text("SELECT 1"))[0][0] for _ in range(3)] == [1, 1, 1]
+    finally:
+        db.dispose()

@@ -38,15 +38,13 @@ def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
 
 
 def _someone_waits_for_a_lock(service: ClaimService) -> bool:
-    with service.db.connect() as connection:
-        return bool(
-            connection.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            ).scalar_one()
+    waiting = service.db.rows(
+        text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
+    )
+    return bool(waiting[0][0])
 
 
 def _insert_claim_with_wording(connection: Connection, claim_text: str) -> int:
@@ -219,8 +217,7 @@ def test_the_trigger_and_the_service_take_the_same_lock(service: ClaimService) -
     # Migration 0003 freezes the key; `hold_wording_ids` must take that one, or it orders nothing.
     if service.db.sqlite:
         pytest.skip("no trigger on SQLite")
-    with service.db.connect() as connection:
-        source = connection.execute(
-            text("SELECT prosrc FROM pg_proc WHERE proname = 'wording_ids_in_commit_order'")
-        ).scalar_one()
+    source = service.db.rows(
+        text("SELECT prosrc FROM pg_proc WHERE proname = 'wording_ids_in_commit_order'")
+    )[0][0]
     assert f"pg_advisory_xact_lock({WORDING_LOCK_KEY})" in source

@@ -141,10 +141,8 @@ def test_an_import_leaves_a_persisted_index_ready_for_the_next_process(settings:
 
 
 def _reltuples(service: ClaimService, table: str) -> float:
-    with service.db.connect() as connection:
-        return connection.execute(
-            text("SELECT reltuples FROM pg_class WHERE relname = :t"), {"t": table}
-        ).scalar()
+    found = service.db.rows(text("SELECT reltuples FROM pg_class WHERE relname = :t"), {"t": table})
+    return found[0][0] if found else None
 
 
 def _bulk_records(count: int) -> list[ReviewRecord]:
@@ -200,7 +198,7 @@ def test_the_queue_finds_an_exact_repeat_by_its_fingerprint_whatever_the_statist
     def capture(_conn: object, _cursor: object, sql: str, params: object, *_rest: object) -> None:
         sent.append((sql, params))
 
-    with service.db.connect() as connection:
+    with service.db.engine.connect() as connection:
         event.listen(connection, "before_cursor_execute", capture)
         found = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).one()
         event.remove(connection, "before_cursor_execute", capture)
