@@ -310,6 +310,23 @@ def inline_results(candidates: list[Candidate], lang: str) -> list[InlineQueryRe
 def queue_page(page: QueuePage, lang: str, now: datetime | None = None) -> Reply:
     if not page.claims:
         return t(lang, "queue.empty"), None
+    # One message whatever the claims say: the claims close to others lose what they swap, then their line.
+    for detail in (2, 1, 0):
+        text = join(_queue_lines(page, lang, now, detail))
+        if utf16_len(text) <= MAX_MESSAGE:
+            break
+    claim_buttons = [button(f"#{claim.id}", callbacks.claim(claim.id)) for claim in page.claims]
+    paging = []
+    if page.offset > 0:
+        paging.append(button(plain(lang, "queue.newer"), callbacks.page(max(0, page.offset - page.limit))))
+    if page.offset + len(page.claims) < page.total:
+        paging.append(button(plain(lang, "queue.older"), callbacks.page(page.offset + page.limit)))
+    rows = [claim_buttons[i : i + 5] for i in range(0, len(claim_buttons), 5)]
+    return text, keyboard(*rows, paging)
+
+
+def _queue_lines(page: QueuePage, lang: str, now: datetime | None, detail: int) -> list[Html]:
+    """The queue's lines: each claim's, and with `detail` 1 the claim close to it, with 2 what it swaps."""
     lines = [
         t(lang, "queue.header", first=page.offset + 1, last=page.offset + len(page.claims), total=page.total)
     ]
@@ -325,14 +342,14 @@ def queue_page(page: QueuePage, lang: str, now: datetime | None = None) -> Reply
                 text=one_line(claim.text, 150),
             )
         )
-    claim_buttons = [button(f"#{claim.id}", callbacks.claim(claim.id)) for claim in page.claims]
-    paging = []
-    if page.offset > 0:
-        paging.append(button(plain(lang, "queue.newer"), callbacks.page(max(0, page.offset - page.limit))))
-    if page.offset + len(page.claims) < page.total:
-        paging.append(button(plain(lang, "queue.older"), callbacks.page(page.offset + page.limit)))
-    rows = [claim_buttons[i : i + 5] for i in range(0, len(claim_buttons), 5)]
-    return join(lines), keyboard(*rows, paging)
+        close = page.close.get(claim.id) if detail else None
+        if close is not None:
+            other = close.claim
+            status = status_label(lang, other)
+            lines.append(t(lang, "queue.close", id=other.id, status=status, text=one_line(other.text, 100)))
+            if detail > 1:
+                lines.extend(_swap_line(close, lang, "details.swap"))
+    return lines
 
 
 def claim_details(claim: ClaimView, lang: str) -> list[Html]:

@@ -604,9 +604,17 @@ class ClaimService:
                 .offset(offset)
                 .limit(limit)
             ).all()
-            return QueuePage(
-                claims=tuple(claim_views(session, rows)), total=total, offset=offset, limit=limit
-            )
+            views = tuple(claim_views(session, rows))
+        close = {view.id: found for view in views if (found := self._close_to(view)) is not None}
+        return QueuePage(claims=views, total=total, offset=offset, limit=limit, close=close)
+
+    def _close_to(self, claim: ClaimView) -> Candidate | None:
+        """The other claim that `claim`'s text matches as confidently as an answer, if one does: what a reviewer
+        should look at before writing a verdict (`_similar_to`'s first, at the answer threshold)."""
+        similar = self._similar_to(claim, limit=1)
+        if similar and similar[0].score >= self.matcher.config.answer_threshold:
+            return similar[0]
+        return None
 
     def claim_details(self, *, actor_id: int, claim_id: int) -> ClaimView:
         """A claim with its wordings, verdict history and subscriber count; a pending one with the other claims
@@ -618,8 +626,9 @@ class ClaimService:
             return view
         return replace(view, similar=self._similar_to(view))
 
-    def _similar_to(self, claim: ClaimView) -> tuple[Candidate, ...]:
-        """The claims other than `claim` that its text matches, best first, each with what it swaps."""
+    def _similar_to(self, claim: ClaimView, limit: int = MAX_SUGGESTIONS) -> tuple[Candidate, ...]:
+        """The claims other than `claim` that its text matches (the first `limit`), best first, each with what it
+        swaps."""
         query = _prepared_query(claim.text, lang_hint=claim.lang)
         if query.empty:
             return ()
@@ -627,7 +636,7 @@ class ClaimService:
         # wordings, which every one of them would trail far behind.
         self.sync_index()
         hits = self.matcher.search(query, limit=SEARCH_DEPTH, exclude={claim.id})
-        pairs = [(h, c) for h, c in self._live_claims(_matched(hits)) if c.id != claim.id][:MAX_SUGGESTIONS]
+        pairs = [(h, c) for h, c in self._live_claims(_matched(hits)) if c.id != claim.id][:limit]
         with self.db.read() as session:
             views = _claim_views(session, [c for _, c in pairs])
         return self._offered(query, views, pairs)

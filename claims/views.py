@@ -193,6 +193,9 @@ class QueuePage:
     total: int
     offset: int
     limit: int
+    # For each claim of the page that another claim matches as confidently as an answer (the same claim said
+    # another way, to merge, or that claim with one thing swapped, which `Candidate.swap` says): that claim.
+    close: dict[int, Candidate] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,3 +229,21 @@ def test_a_pending_claim_unlike_any_other_lists_no_similar_claims(demo: ClaimSer
         chat_id=ALICE,
     ).queued
     assert demo.claim_details(actor_id=ADMIN_ID, claim_id=queued.id).similar == ()
+
+
+def test_the_queue_shows_reviewers_the_claim_a_pending_one_is_close_to(demo: ClaimService) -> None:
+    swapped = demo.check(
+        text="Roustem Oumerov est le nouveau ministre ukrainien des Finances", user_id=ALICE, chat_id=ALICE
+    )
+    pending = demo.queue_submission(submission_id=swapped.submission_id, user_id=ALICE).queued
+    unlike = demo.check(
+        text="The mayor of Lyon banned bicycles on every bridge of the city last week",
+        user_id=ALICE,
+        chat_id=ALICE,
+    ).queued
+    page = demo.queue(actor_id=ADMIN_ID)
+    assert {claim.id for claim in page.claims} >= {pending.id, unlike.id}
+    close = page.close[pending.id]
+    assert close.claim.text == "Roustem Oumerov est le nouveau ministre ukrainien de la Défense"
+    assert close.swap == ("Défense", "Finances")
+    assert unlike.id not in page.close  # nothing matches it as confidently as an answer
