@@ -321,8 +321,10 @@ def _unavailable(exc: DBAPIError) -> DatabaseUnavailable | None:
     return None
 
 
-# Idle connections kept by one `Database`, per kind: more than the threads that use them at once is waste.
-_MAX_IDLE = 16
+# Idle connections kept by one `Database`, per kind. Kept ones stay checked out of the pool (10 + 10 overflow on
+# PostgreSQL, 5 + 10 on SQLite), so a few only: the bot's service threads (DB_THREADS, 2, plus one per match
+# worker) reuse them; beyond that, connections go back to the pool as before.
+_MAX_IDLE = 4
 
 
 def _take(idle: list[Connection], engine: Engine) -> Connection:

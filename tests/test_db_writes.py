@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, event, text
 
-from claims.db import Database, upgrade
+from claims.db import _MAX_IDLE, Database, upgrade
 from claims.errors import DatabaseUnavailable
 
 
@@ -234,6 +234,8 @@ def test_threads_reading_at_once_never_share_a_connection(database: Database) ->
         event.remove(database.engine, "after_cursor_execute", ended)
     assert shared == []
     assert counts == [1] * 400
+    # Eight readers at once; only a few connections stay out of the pool for the next reads.
+    assert database.engine.pool.checkedout() <= _MAX_IDLE < 8
 
 
 def test_idle_connections_keep_no_snapshot_that_would_stop_a_checkpoint(database: Database) -> None:
