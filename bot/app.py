@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from telegram import LinkPreviewOptions, MessageEntity, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -25,6 +25,7 @@ from telegram.request import BaseRequest
 from bot import callbacks, logs, menus
 from bot.context import CONTEXT_TYPES
 from bot.handlers import admin, checking, errors, guard, inline, notifications, reviewing
+from bot.kinds import ADDRESSED, CHECKABLE, GROUPS, PRIVATE, TEXT_TO_CHECK
 from bot.request import AiohttpRequest
 from bot.updates import PerPersonUpdateProcessor
 from claims.aio import AsyncClaimService
@@ -32,16 +33,6 @@ from claims.gcpause import gc_paused
 from claims.service import ClaimService
 from claims.settings import Settings
 from claims.views import Role
-
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-GROUPS = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
-ADDRESSED = (
-    filters.ChatType.PRIVATE
-    | filters.COMMAND
-    | filters.Entity(MessageEntity.MENTION)
-    | filters.CaptionEntity(MessageEntity.MENTION)
-)
-CHECKABLE = filters.TEXT | filters.CAPTION
 
 
 def build_application(
@@ -103,7 +94,7 @@ def build_application(
             CommandHandler("ban", admin.ban, filters=PRIVATE),
             CommandHandler("unban", admin.unban, filters=PRIVATE),
             MessageHandler(PRIVATE & filters.COMMAND, checking.unknown_command),
-            MessageHandler(PRIVATE & CHECKABLE, checking.check_message),
+            MessageHandler(TEXT_TO_CHECK, checking.check_message),
             MessageHandler(PRIVATE, checking.not_text),
             MessageHandler(GROUPS & CHECKABLE & ~filters.COMMAND, checking.check_mention),
             CallbackQueryHandler(checking.expired, pattern=callbacks.is_unknown),

@@ -270,13 +270,13 @@ class ClaimService:
         person: PersonView | None = None,
     ) -> CheckResult:
         """Match a text someone sent: answer, suggest, or queue it for reviewers (and log it in every case).
-        `person`: the sender as the caller read them for this very request (the bot's guard reads everyone
-        before any handler runs), so the row is not read a second time; else it is read here."""
+        `person`: the sender as the caller read them for this very request (the bot's guard reads them before
+        most handlers run), so the row is not read a second time; else it is read here, and returned in the
+        result's `person`."""
         raw = self._validated(text)
         pool = self._pool
         query = self._query(raw, lang_hint) if pool is None else None
-        if user_id is not None:
-            self._refuse_banned(user_id, person)
+        read = self._sender(user_id, person)
         if pool is None:
             self.sync_index()
         # Taken after this check's own sync (else what that sync added would count as new to the queue) and before
@@ -286,7 +286,7 @@ class ClaimService:
         mark = self._index_mark()
         # With workers, the text's preparation (cleaning, language detection, analysis) happens there too.
         found = pool.search(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH) if pool is not None else None
-        return self._checked(
+        result = self._checked(
             _Started(raw, lang_hint, mark, query),
             found,
             user_id=user_id,
@@ -294,6 +294,17 @@ class ClaimService:
             chat_type=chat_type,
             queue=queue,
         )
+        return result if read is None else replace(result, person=read)
+
+    def _sender(self, user_id: int | None, person: PersonView | None) -> PersonView | None:
+        """Refuse a banned sender: `person` as the caller read them, else the row read now (returned; None when
+        the caller's was used or there is no sender)."""
+        if user_id is None:
+            return None
+        known = person if person is not None and person.user_id == user_id else None
+        read = None if known is not None else self.person(user_id)
+        self._refuse_banned(user_id, known or read)
+        return read
 
     def start_check(
         self,
@@ -307,17 +318,21 @@ class ClaimService:
         """The first part of `check` for a caller that must not block (the bot's event loop): the text validated,
         a banned sender refused, and the search sent to a match worker, whose reply calls `notify` (from another
         thread). Then `finish_check`, where blocking is fine. It reads nothing: None (call `check`) without a
-        worker, without the sender's `person` as the caller read them, or when sending might wait (a worker
-        that is behind). Raises what `check` raises for the text and for a ban."""
+        worker, or when sending might wait (a worker that is behind). Raises what `check` raises for the text,
+        and for a ban when the caller read the sender's `person`; else `finish_check` reads them, before the
+        check is written down, and refuses them there."""
         pool = self._pool
-        if pool is None or (user_id is not None and (person is None or person.user_id != user_id)):
+        if pool is None:
             return None
         raw = self._validated(text)
-        if user_id is not None:
+        known = person is not None and person.user_id == user_id
+        if user_id is not None and known:
             self._refuse_banned(user_id, person)
         mark = self._index_mark()  # as in `check`
         call = pool.submit(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH, notify=notify, block=False)
-        return None if call is None else StartedCheck(_Started(raw, lang_hint, mark, None), pool, call)
+        if call is None:
+            return None
+        return StartedCheck(_Started(raw, lang_hint, mark, None), pool, call, None if known else user_id)
 
     def finish_check(
         self,
@@ -331,9 +346,11 @@ class ClaimService:
         """The rest of a check begun with `start_check`, with its search's outcome (waited for if need be; a
         search the worker could not make is made here)."""
         found = started.pool.result(started.call)
-        return self._checked(
+        read = self._sender(started.unread, None)
+        result = self._checked(
             started.state, found, user_id=user_id, chat_id=chat_id, chat_type=chat_type, queue=queue
         )
+        return result if read is None else replace(result, person=read)
 
     def _checked(
         self,
@@ -1543,6 +1560,9 @@ class StartedCheck(NamedTuple):
     state: _Started
     pool: MatchPool
     call: SearchCall
+    unread: (
+        int | None
+    )  # the sender, when the caller did not read them: read (and refused if banned) at the end
 
     def give_up(self) -> None:
         """The worker did not answer in time: stop using it (`finish_check` then searches here)."""

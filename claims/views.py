@@ -117,6 +117,8 @@ class CheckResult:
     subscribed: bool = False
     # Counted on a pending claim it does not repeat word for word (found similar): worth showing that claim.
     similar: bool = False
+    # The sender as this check read them, when the caller had not (`ClaimService.check`'s `person`).
+    person: PersonView | None = None
 
 
 @dataclass(frozen=True, slots=True)

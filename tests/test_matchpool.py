@@ -18,7 +18,7 @@ from claims.aio import AsyncClaimService
 from claims.demo import load_demo
 from claims.errors import InvalidInput
 from claims.matchpool import MatchPool
-from claims.service import ClaimService, _prepared_query
+from claims.service import Banned, ClaimService, _prepared_query
 from claims.settings import Settings
 from claims.views import Outcome
 from tests.conftest import ADMIN_ID, REVIEWER_ID
@@ -295,3 +295,25 @@ async def test_a_check_whose_worker_never_answers_is_answered_by_the_bot(
         )
     assert result.outcome == Outcome.ANSWERED and result.answer.claim.text == TEXTS[0]
     assert pool.ready == 0  # given up on (killed), to be restarted after its pause
+
+
+async def test_a_check_without_the_senders_row_reads_it_after_the_search_and_refuses_a_ban(
+    pooled: ClaimService,
+) -> None:
+    # The bot's guard leaves a plain text's sender to the check: the search goes to the worker all the same
+    # (no thread held), and the row is read where the check is written down.
+    service = AsyncClaimService(pooled, threads=1)
+    pooled.set_language(user_id=ALICE, lang="fr")
+    result = await asyncio.wait_for(service.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE), 30)
+    assert result.outcome == Outcome.ANSWERED
+    assert result.person is not None and (result.person.user_id, result.person.language) == (ALICE, "fr")
+    # Handed the caller's read, the check reads nothing and returns none.
+    again = await service.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE, person=pooled.person(ALICE))
+    assert again.outcome == Outcome.ANSWERED and again.person is None
+    pooled.ban(actor_id=ADMIN_ID, user_id=BOB)
+    logged = len(pooled.log())
+    started = pooled.start_check(text=TEXTS[0], user_id=BOB, person=None, notify=lambda: None)
+    assert started is not None  # sent to the worker without the row...
+    with pytest.raises(Banned):  # ...and refused once it is read, before anything is written
+        pooled.finish_check(started, user_id=BOB, chat_id=BOB)
+    assert len(pooled.log()) == logged

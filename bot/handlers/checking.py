@@ -9,6 +9,7 @@ from telegram.constants import ChatType
 
 from bot import args, render
 from bot.context import BotContext
+from bot.handlers import guard
 from bot.handlers.buttons import drop_buttons, edit_text
 from bot.i18n import plain, t
 from claims.views import Outcome
@@ -83,6 +84,8 @@ async def _check(update: Update, context: BotContext, text: str) -> None:
         queue=private,
         person=context.person,
     )
+    if result.person is not None:  # the guard left the read to the check (`bot.kinds.TEXT_TO_CHECK`)
+        await guard.remember(context, result.person, update)
     if not private and result.outcome != Outcome.ANSWERED:
         return
     reply, markup = render.check_reply(result, context.reply_language(result.lang), private=private)

@@ -9,8 +9,9 @@ from telegram.ext import ApplicationHandlerStop
 from bot import menus
 from bot.context import BotContext
 from bot.i18n import plain, t
+from bot.kinds import TEXT_TO_CHECK
 from bot.limits import Pace
-from claims.views import Role
+from claims.views import PersonView, Role
 
 
 async def ignore(update: Update, context: BotContext) -> None:
@@ -29,6 +30,11 @@ async def guard(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     # Inline queries come one per keystroke: they get a budget of their own, not the person's messages'.
     pace = context.bot_data.limiter.hit((user.id, "inline") if update.inline_query else user.id)
+    if pace is Pace.OK and TEXT_TO_CHECK.check_update(update):
+        # A text to check (most updates): the check reads the person itself, in the thread that writes it
+        # down, and refuses them there if banned (silently, as here), then hands them to `remember`. That
+        # spares every check a trip to the service's threads and back (~0.2 ms of the bot's CPU) and a read.
+        return
     context.person = person = await context.service.person(user.id)
     context.user_data.choice, context.user_data.role = person.language, person.role
     if person.banned:
@@ -42,9 +48,16 @@ async def guard(update: Update, context: BotContext) -> None:
         # stale, and there is no chat to answer in (every button handler replies in the message's chat).
         await update.callback_query.answer(plain(context.reply_language(), "callback.expired"))
         raise ApplicationHandlerStop
+    await remember(context, person, update)
+
+
+async def remember(context: BotContext, person: PersonView, update: Update) -> None:
+    """What the person's row says, for the rest of this update and the next: their language and role, and a
+    reviewer's or an admin's command menu (set once per process, or again when the role changed)."""
+    context.user_data.choice, context.user_data.role = person.language, person.role
     if person.role != Role.USER and context.user_data.menu_role != person.role:
         context.user_data.menu_role = person.role
-        await menus.set_staff_menu(context.bot, user.id, person.role)
+        await menus.set_staff_menu(context.bot, update.effective_user.id, person.role)
 
 
 async def _warn(update: Update, context: BotContext) -> None:
