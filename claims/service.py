@@ -276,7 +276,7 @@ class ClaimService:
         raw = self._validated(text)
         pool = self._pool
         query = self._query(raw, lang_hint) if pool is None else None
-        read = self._sender(user_id, person)
+        read = self._refuse_banned(user_id, person) if user_id is not None else None
         if pool is None:
             self.sync_index()
         # Taken after this check's own sync (else what that sync added would count as new to the queue) and before
@@ -295,16 +295,6 @@ class ClaimService:
             queue=queue,
         )
         return result if read is None else replace(result, person=read)
-
-    def _sender(self, user_id: int | None, person: PersonView | None) -> PersonView | None:
-        """Refuse a banned sender: `person` as the caller read them, else the row read now (returned; None when
-        the caller's was used or there is no sender)."""
-        if user_id is None:
-            return None
-        known = person if person is not None and person.user_id == user_id else None
-        read = None if known is not None else self.person(user_id)
-        self._refuse_banned(user_id, known or read)
-        return read
 
     def start_check(
         self,
@@ -325,14 +315,16 @@ class ClaimService:
         if pool is None:
             return None
         raw = self._validated(text)
-        known = person is not None and person.user_id == user_id
-        if user_id is not None and known:
-            self._refuse_banned(user_id, person)
+        known = _theirs(person, user_id)
+        if known is not None:
+            self._refuse_banned(known.user_id, known)
         mark = self._index_mark()  # as in `check`
         call = pool.submit(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH, notify=notify, block=False)
         if call is None:
             return None
-        return StartedCheck(_Started(raw, lang_hint, mark, None), pool, call, None if known else user_id)
+        return StartedCheck(
+            _Started(raw, lang_hint, mark, None), pool, call, None if known is not None else user_id
+        )
 
     def finish_check(
         self,
@@ -346,7 +338,7 @@ class ClaimService:
         """The rest of a check begun with `start_check`, with its search's outcome (waited for if need be; a
         search the worker could not make is made here)."""
         found = started.pool.result(started.call)
-        read = self._sender(started.unread, None)
+        read = self._refuse_banned(started.unread) if started.unread is not None else None
         result = self._checked(
             started.state, found, user_id=user_id, chat_id=chat_id, chat_type=chat_type, queue=queue
         )
@@ -622,13 +614,16 @@ class ClaimService:
                 .limit(limit)
             ).all()
             views = tuple(claim_views(session, rows))
+        if views:
+            self.sync_index()  # once for the page's searches (`_close_to`)
         close = {view.id: found for view in views if (found := self._close_to(view)) is not None}
         return QueuePage(claims=views, total=total, offset=offset, limit=limit, close=close)
 
     def _close_to(self, claim: ClaimView) -> Candidate | None:
         """The other claim that `claim`'s text matches as confidently as an answer, if one does: what a reviewer
-        should look at before writing a verdict (`_similar_to`'s first, at the answer threshold)."""
-        similar = self._similar_to(claim, limit=1)
+        should look at before writing a verdict (`_similar_to`'s first, at the answer threshold). The caller
+        brings the index up to date."""
+        similar = self._similar_to(claim, limit=1, synced=True)
         if similar and similar[0].score >= self.matcher.config.answer_threshold:
             return similar[0]
         return None
@@ -643,15 +638,18 @@ class ClaimService:
             return view
         return replace(view, similar=self._similar_to(view))
 
-    def _similar_to(self, claim: ClaimView, limit: int = MAX_SUGGESTIONS) -> tuple[Candidate, ...]:
+    def _similar_to(
+        self, claim: ClaimView, limit: int = MAX_SUGGESTIONS, *, synced: bool = False
+    ) -> tuple[Candidate, ...]:
         """The claims other than `claim` that its text matches (the first `limit`), best first, each with what it
-        swaps."""
+        swaps; the index brought up to date first unless `synced`."""
         query = _prepared_query(claim.text, lang_hint=claim.lang)
         if query.empty:
             return ()
         # Searched without the claim itself: the others are judged against each other, not against its own
         # wordings, which every one of them would trail far behind.
-        self.sync_index()
+        if not synced:
+            self.sync_index()
         hits = self.matcher.search(query, limit=SEARCH_DEPTH, exclude={claim.id})
         pairs = [(h, c) for h, c in self._live_claims(_matched(hits)) if c.id != claim.id][:limit]
         with self.db.read() as session:
@@ -1095,11 +1093,14 @@ class ClaimService:
             raise InvalidInput("empty_text")
         return query
 
-    def _refuse_banned(self, user_id: int, person: PersonView | None = None) -> None:
-        """Banned unless `person` (read by the caller for this request) or the row read now says otherwise."""
-        known = person if person is not None and person.user_id == user_id else None
-        if (known or self.person(user_id)).banned:
+    def _refuse_banned(self, user_id: int, person: PersonView | None = None) -> PersonView | None:
+        """Banned unless `person` (read by the caller for this request) or the row read now says otherwise.
+        Returns the row when it was read here (None when the caller's `person` was used)."""
+        known = _theirs(person, user_id)
+        read = None if known is not None else self.person(user_id)
+        if (known or read).banned:
             raise Banned("banned", user_id=user_id)
+        return read
 
     def _require(self, actor_id: int | None, role: Role) -> Role:
         if actor_id is None:
@@ -1576,6 +1577,11 @@ class _Searched(NamedTuple):
     mark: _IndexMark
     hits: list[Hit]
     similar: bool
+
+
+def _theirs(person: PersonView | None, user_id: int | None) -> PersonView | None:
+    """`person` when it is the view of `user_id` (a caller's read of the sender), else None."""
+    return person if person is not None and person.user_id == user_id else None
 
 
 def _matched(hits: list[Hit]) -> list[Hit]:
