@@ -12,10 +12,14 @@ searched among all 10,375 claims:
 - *name swaps*: one name the claim writes with a capital after its first word replaced by a name another claim
   writes;
 - *word swaps*: one lowercase word of five letters or more that is not a stop word replaced by such a word of
-  another claim ("rifles" -> "tractors").
+  another claim ("rifles" -> "tractors");
+- *omissions*: one to three words left out past the claim's first two, at least four kept ("Putin and Kim
+  Jong-un met" for "... met in Moscow").
 
-Both should not be answered with the claim they were made from (or one of its duplicates); the report gives
-the share that is. What the guard must not cost, counted as right answers lost:
+Swaps should not be answered with the claim they were made from (or one of its duplicates): that shows another
+deed's verdict. An omission says less than the claim, whose verdict may rest on what it leaves out (there, the
+place); no guard holds those back (see benchmarks/README.md), and the report shows how many are answered. What
+the guard must not cost, counted as right answers lost:
 
 - *train tweets*: CheckThat! train's tweets (the data the guard's setting is chosen on);
 - *headline paraphrases*: each sampled claim's headline (`title`) searched among claims indexed without their
@@ -60,6 +64,9 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Za-z]+)*\b")
 _WORD = re.compile(r"\b[a-z]{5,}\b")
 # The values of `MatchConfig.max_answer_substitution` swept (1 turns the guard off).
 GRID = (1.0, 0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+# An omission leaves out at most this many words, and keeps at least `_KEPT_WORDS`.
+_LEFT_OUT = 3
+_KEPT_WORDS = 4
 
 
 def names_after_first_word(text: str) -> list[re.Match[str]]:
@@ -89,6 +96,16 @@ def swapped(
     return None
 
 
+def shortened(claim: VerifiedClaim, rng: random.Random) -> str | None:
+    """`claim` as checked with one to three of its words left out, past its first two."""
+    words = claim.vclaim.split()
+    if len(words) < 2 + _KEPT_WORDS:
+        return None
+    count = rng.randint(1, min(_LEFT_OUT, len(words) - _KEPT_WORDS))
+    start = rng.randrange(2, len(words) - count + 1)
+    return " ".join(words[:start] + words[start + count :])
+
+
 @dataclass(frozen=True, slots=True)
 class Search:
     """One text searched with the guard off: whether its top hit is answered, with an allowed claim, and how
@@ -111,7 +128,7 @@ def search(matcher: Matcher, kind: str, text: str, allowed: frozenset[int]) -> S
     )
 
 
-KINDS = ("train tweets", "headline paraphrases", "dev tweets", "name swaps", "word swaps")
+KINDS = ("train tweets", "headline paraphrases", "dev tweets", "name swaps", "word swaps", "omissions")
 
 
 def collect(data_dir: Path, config: MatchConfig, sample: int, seed: int) -> list[Search]:
@@ -136,6 +153,10 @@ def collect(data_dir: Path, config: MatchConfig, sample: int, seed: int) -> list
             text = swapped(claim, pool, rng, names=names)
             if text is not None:
                 rows.append(search(full, kind, text, duplicates.of(frozenset({claim.claim_id}))))
+    for claim in rng.sample(claims, min(sample, len(claims))):
+        text = shortened(claim, rng)
+        if text is not None:
+            rows.append(search(full, "omissions", text, duplicates.of(frozenset({claim.claim_id}))))
     return [row for row in rows if row is not None]
 
 
