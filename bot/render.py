@@ -198,7 +198,10 @@ def claim_card(claim: ClaimView, lang: str) -> Html:
 def check_reply(result: CheckResult, lang: str, *, private: bool = True) -> Reply:
     """The answer to a checked text: a verdict card, suggestions, or the pending claim it was logged as."""
     if result.outcome == Outcome.ANSWERED and result.answer is not None:
-        return answer_reply(result.answer.claim, result.submission_id, lang, private=private)
+        answer = result.answer
+        return answer_reply(
+            answer.claim, result.submission_id, lang, private=private, left_out=answer.left_out
+        )
     if result.suggestions:
         return suggestions_reply(result, lang)
     if result.queued is not None:
@@ -208,11 +211,26 @@ def check_reply(result: CheckResult, lang: str, *, private: bool = True) -> Repl
     return t(lang, "check.nothing"), None
 
 
-def answer_reply(claim: ClaimView, submission_id: int | None, lang: str, *, private: bool = True) -> Reply:
+def answer_reply(
+    claim: ClaimView,
+    submission_id: int | None,
+    lang: str,
+    *,
+    private: bool = True,
+    left_out: tuple[str, ...] = (),
+) -> Reply:
+    """A verdict card for an answered text; under it, when the text said less than the claim, the claim's
+    words it left out (`Candidate.left_out`), since the verdict may rest on them ("in Moscow")."""
     markup = None
     if private and submission_id is not None:
         markup = keyboard([button(plain(lang, "card.not_meant"), callbacks.queue_text(submission_id))])
-    return verdict_card(claim, lang), markup
+    card = verdict_card(claim, lang)
+    if left_out:
+        words = plain(lang, "check.left_out_join").join(
+            plain(lang, "check.left_out_word", word=one_line(w, 60)) for w in left_out
+        )
+        card = join([card, t(lang, "check.left_out", words=words)])
+    return card, markup
 
 
 def suggestions_reply(result: CheckResult, lang: str) -> Reply:

@@ -395,7 +395,9 @@ class ClaimService:
                 text=query.text,
                 lang=query.lang,
                 submission_id=sub,
-                answer=Candidate(view, hit.score, str(hit.tier)),
+                answer=Candidate(
+                    view, hit.score, str(hit.tier), left_out=self.matcher.left_out(query, hit.claim_id)
+                ),
                 subscribed=subscribed,
             )
 

@@ -100,6 +100,10 @@ class Candidate:
     # When the text is this claim with one thing swapped (so only suggested): (the claim's words, the text's
     # in their place), as each writes them.
     swap: tuple[str, str] | None = None
+    # When it is the answer and the text says less than the claim (adds no word, leaves some out): the claim's
+    # words it leaves out, as the claim writes them ("Moscow" for "Putin and Kim met"): the verdict may rest
+    # on them.
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from claims.matching.features import (
 )
 from claims.matching.index import StoredWording, TermIndex
 from claims.matching.model import Model
-from claims.matching.normalise import written_words
+from claims.matching.normalise import left_out_words, written_words
 from claims.matching.query import Query
 from claims.matching.results import Hit, Tier
 from claims.matching.weights import LEXICAL, SEMANTIC
@@ -59,6 +59,10 @@ RESCORE_FLOOR = 0.3
 MIN_REPEATED_WORDS = 2
 _COVER_CLAIM = FEATURE_NAMES.index("cover_claim")
 _COVER_PREDICATE = FEATURE_NAMES.index("cover_predicate")
+# An answer names at most this many stretches of the claim its text leaves out (`Matcher.left_out`), for a
+# text that adds at most `MAX_ADDED` terms of its own ("Vladimir", "true").
+MAX_LEFT_OUT = 3
+MAX_ADDED = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +335,27 @@ class Matcher:
         claim_words = written_words(wording.text, wording.lang, found.lost)
         text_words = written_words(query.text, query.lang, found.put)
         return (claim_words, text_words) if claim_words and text_words else None
+
+    def left_out(self, query: Query, claim_id: int) -> tuple[str, ...]:
+        """What of the claim an answer's text leaves out while adding at most one word of its own ("Moscow" for
+        "Putin and Kim met", answered with "Putin and Kim Jong-un met in Moscow"), as the closest wording in the
+        text's language writes it, at most `MAX_LEFT_OUT` stretches: the verdict may rest on it, so the person
+        is shown it. Nothing when the text holds one of the claim's wordings whole, adds more (it says the
+        claim its own way: there is no telling what it leaves out), or has no wording in its language."""
+        text = frozenset(query.terms[: query.words])
+        closest: StoredWording | None = None
+        fewest = 0
+        for wording in self._index.wordings_of(claim_id):
+            if wording.lang != query.lang:
+                continue
+            terms = frozenset(wording.terms)
+            if terms <= text:
+                return ()
+            if len(text - terms) <= MAX_ADDED and (closest is None or len(terms - text) < fewest):
+                closest, fewest = wording, len(terms - text)
+        if closest is None:
+            return ()
+        return tuple(left_out_words(closest.text, closest.lang, text)[:MAX_LEFT_OUT])
 
     def _closest(
         self, query: Query, wordings: Iterable[StoredWording]

@@ -16,7 +16,7 @@ import Stemmer
 
 from claims.matching.stopwords import stop_words
 
-__all__ = ["STEMMED_LANGUAGES", "analyse", "fold", "name_terms", "tokens", "written_words"]
+__all__ = ["STEMMED_LANGUAGES", "analyse", "fold", "left_out_words", "name_terms", "tokens", "written_words"]
 
 # ISO 639-1 → Snowball algorithm shipped by PyStemmer.
 _SNOWBALL = {
@@ -164,6 +164,34 @@ def name_terms(text: str, lang: str) -> frozenset[str]:
     if not names or not lowercase_content:
         return frozenset()
     return frozenset(analyse(" ".join(names), lang))
+
+
+def left_out_words(text: str, lang: str, present: Iterable[str]) -> list[str]:
+    """The stretches of `text` (read as `lang`), as written, whose content words' index terms are none of
+    `present`: what a shorter text leaves out of it ("in Moscow" gives "Moscow"; stop words count only inside
+    a stretch). A capitalised word next to a capitalised word whose terms are present is another part of a
+    name the shorter text wrote ("Jong-un" when it wrote "Kim"), not left out."""
+    have = frozenset(present)
+    words = list(_WRITTEN_WORD.finditer(text))
+    terms = [analyse(m.group(0), lang) for m in words]
+    shared = [bool(have.intersection(found)) for found in terms]
+    capital = [m.group(0)[0].isupper() for m in words]
+    lacked = [bool(found) and not shared[i] for i, found in enumerate(terms)]
+    for i in range(len(words)):
+        if lacked[i] and capital[i]:
+            lacked[i] = not any(0 <= j < len(words) and shared[j] and capital[j] for j in (i - 1, i + 1))
+    stretches: list[str] = []
+    start = end = -1
+    for i, match in enumerate(words):
+        if lacked[i]:
+            start = match.start() if start < 0 else start
+            end = match.end()
+        elif terms[i] and start >= 0:  # a content word it has (or a name's part) ends the stretch
+            stretches.append(text[start:end])
+            start = -1
+    if start >= 0:
+        stretches.append(text[start:end])
+    return stretches
 
 
 def written_words(text: str, lang: str, terms: Iterable[str]) -> str:
