@@ -13,6 +13,8 @@ searched among all 10,375 claims:
   writes;
 - *word swaps*: one lowercase word of five letters or more that is not a stop word replaced by such a word of
   another claim ("rifles" -> "tractors");
+- *double swaps*: one name and one lowercase word replaced at once, as above ("Putin and Biden met in
+  Vladivostok"-like: two things changed);
 - *omissions*: one to three words left out past the claim's first two, at least four kept ("Putin and Kim
   Jong-un met" for "... met in Moscow").
 
@@ -128,7 +130,15 @@ def search(matcher: Matcher, kind: str, text: str, allowed: frozenset[int]) -> S
     )
 
 
-KINDS = ("train tweets", "headline paraphrases", "dev tweets", "name swaps", "word swaps", "omissions")
+KINDS = (
+    "train tweets",
+    "headline paraphrases",
+    "dev tweets",
+    "name swaps",
+    "word swaps",
+    "double swaps",
+    "omissions",
+)
 
 
 def collect(data_dir: Path, config: MatchConfig, sample: int, seed: int) -> list[Search]:
@@ -153,6 +163,14 @@ def collect(data_dir: Path, config: MatchConfig, sample: int, seed: int) -> list
             text = swapped(claim, pool, rng, names=names)
             if text is not None:
                 rows.append(search(full, kind, text, duplicates.of(frozenset({claim.claim_id}))))
+    names = [m.group(0) for c in claims for m in names_after_first_word(c.vclaim)]
+    words = [m.group(0) for c in claims for m in content_words(c.vclaim)]
+    both = [c for c in claims if names_after_first_word(c.vclaim) and content_words(c.vclaim)]
+    for claim in rng.sample(both, min(sample, len(both))):
+        once = swapped(claim, names, rng, names=True)
+        twice = swapped(VerifiedClaim(claim.claim_id, once, ""), words, rng, names=False) if once else None
+        if twice is not None:
+            rows.append(search(full, "double swaps", twice, duplicates.of(frozenset({claim.claim_id}))))
     for claim in rng.sample(claims, min(sample, len(claims))):
         text = shortened(claim, rng)
         if text is not None:

@@ -45,8 +45,12 @@ def _idf(term: str) -> float:
         (["putin", "kim", "met"], ["putin", "kim", "met", "moscow"], 1, 0.0),
         # The wording's terms moved, not replaced: the text holds them elsewhere.
         (["moscow", "putin", "kim", "met"], ["putin", "kim", "met", "moscow"], 2, 0.0),
-        # Two places differ: a rewording, not a swap.
-        (["putin", "xi", "met", "beij"], ["putin", "kim", "met", "moscow"], 2, 0.0),
+        # Two places differ, each a thing for another: two swaps ("Xi" for "Kim", "Beijing" for "Moscow").
+        (["putin", "xi", "met", "beij"], ["putin", "kim", "met", "moscow"], 2, 0.5),
+        # Two places, one of them only an addition: no second swap, so none.
+        (["putin", "xi", "met", "moscow", "today"], ["putin", "kim", "met", "moscow"], 2, 0.0),
+        # Three places differ: a rewording, not a swap.
+        (["biden", "visit", "xi", "moscow", "may"], ["putin", "visit", "kim", "moscow", "june"], 3, 0.0),
         # Too long a stretch to be one thing for another.
         (["putin", "said", "noth", "new", "today"], ["putin", "kim", "met", "moscow"], 1, 0.0),
         # Numbers are the numbers features' to compare.
@@ -132,6 +136,10 @@ def test_wordings_in_another_language_are_not_compared_term_by_term() -> None:
             "La Russie va construire une centrale nucléaire pour la Corée du Nord",
             "La Russie va construire des satellites pour la Corée du Nord",
         ),
+        (  # two things at once: the country and its leader
+            "La Russie et la Chine ont signé un accord de livraison d'armes pendant la visite de Xi Jinping",
+            "La Russie et la Corée du Nord ont signé un accord de livraison d'armes pendant la visite de Kim Jong-un",
+        ),
         (
             "Kim Jong-un a prédit une grande défaite de la Russie en Ukraine",
             "Kim Jong-un a prédit une grande victoire de la Russie en Ukraine",
@@ -178,6 +186,8 @@ def test_demo_swap_of_a_pending_claim_is_a_claim_of_its_own(demo: ClaimService) 
         ("Xi Jinping will visit Pyongyang", 2, ("Putin", "Xi Jinping")),
         ("The Kremlin officially announced a deal to sell weapons to North Korea", 3, ("buy", "sell")),
         ("Putin and Kim Jong-un met in Moscow yesterday", 1, None),  # no swap
+        # Two things swapped: each place as written, apart.
+        ("Putin and Xi Jinping met in Beijing", 1, ("Kim Jong-un … Moscow", "Xi Jinping … Beijing")),
     ],
 )
 def test_swap_names_what_the_text_puts_in_the_claims_place_as_written(
@@ -201,10 +211,12 @@ def test_demo_suggestion_of_a_swapped_claim_says_what_differs(demo: ClaimService
 
 def test_texts_far_longer_than_the_wording_are_no_swap_without_aligning() -> None:
     found = substitution(
-        ["putin", "kim", "met", "vladivostok", "a", "b", "c", "d"], ["putin", "kim", "met", "moscow"], _idf
+        ["putin", "kim", "met", "vladivostok", "a", "b", "c", "d", "e", "f", "g"],
+        ["putin", "kim", "met", "moscow"],
+        _idf,
     )
     assert (found.changes, found.swapped) == (-1, 0.0)
-    assert found.overlap == pytest.approx(3 / 9)
+    assert found.overlap == pytest.approx(3 / 12)
 
 
 def test_demo_reviewer_sees_the_claim_a_pending_swap_resembles_and_what_differs(demo: ClaimService) -> None:

@@ -231,27 +231,30 @@ def pair_features(context: QueryContext, wording: PreparedText, *, semantic: flo
 
 @dataclass(frozen=True, slots=True)
 class Substitution:
-    """Where a text differs from a wording, and whether it is the wording with one thing swapped
+    """Where a text differs from a wording, and whether it is the wording with one or two things swapped
     (`substitution`)."""
 
     # How many places the text differs from the wording in (a stretch of added, dropped or other terms
     # between stretches the two share): 0 for the same terms in the same order. Not counted (-1) when their
-    # lengths differ by more than `_MAX_REPLACED` terms, which no swap can make.
+    # lengths differ by more than `_MAX_SWAPS` * `_MAX_REPLACED` terms, which no swap can make.
     changes: int
-    # When there is one change and it puts terms of the text's own in the place of at most `_MAX_REPLACED`
-    # terms of the wording's ("met in Moscow" -> "met in Vladivostok"): the IDF share of the wording's terms
-    # it replaces; else 0 (the text adds words, drops some, or says the claim in other words).
+    # When there are one or two changes and each puts terms of the text's own in the place of at most
+    # `_MAX_REPLACED` terms of the wording's ("met in Moscow" -> "met in Vladivostok"; "Corée du Nord" ->
+    # "Chine" and "Kim Jong-un" -> "Xi Jinping" in one sentence): the IDF share of the wording's terms they
+    # replace; else 0 (the text adds words, drops some, or says the claim in other words).
     swapped: float
     # How much the two share: the IDF weight of the terms both hold over that of the terms either holds.
     overlap: float
-    # The swap's terms, when `swapped`: the wording's it replaces, and the text's in their place.
-    lost: tuple[str, ...] = ()
-    put: tuple[str, ...] = ()
+    # The swap's terms, when `swapped`, place by place: the wording's it replaces, and the text's there.
+    lost: tuple[tuple[str, ...], ...] = ()
+    put: tuple[tuple[str, ...], ...] = ()
 
 
 # A replaced stretch longer than this is a rewording, not one thing put in the place of another ("Kim Jong-un"
 # is three terms).
 _MAX_REPLACED = 3
+# A text that differs from the wording in more places than this says something else in other words.
+_MAX_SWAPS = 2
 _NO_SUBSTITUTION = Substitution(0, 0.0, 0.0)
 
 
@@ -275,13 +278,13 @@ def _changes(wording: Sequence[str], text: Sequence[str]) -> list[tuple[int, int
 def substitution(
     text_terms: Sequence[str], wording_terms: Sequence[str], idf: Callable[[str], float]
 ) -> Substitution:
-    """Whether the text (its words' terms, in order) is the wording with one name, place or thing swapped:
-    "Putin and Kim Jong-un met in Vladivostok" for "... met in Moscow", "... ministre des Finances" for "...
-    ministre de la Défense". The term sequences are aligned (Levenshtein edits); a swap is a text that differs
-    in one place only, where the wording's side holds terms the text lacks and the text's side terms the
-    wording lacks, both short. A synonym looks the same ("gave" for "offered"): the caller decides what a swap
-    costs. Numbers are left out (the `numbers_*` features compare them). Not a model feature: an answer guard
-    (`MatchConfig.max_answer_substitution`)."""
+    """Whether the text (its words' terms, in order) is the wording with one or two names, places or things
+    swapped: "Putin and Kim Jong-un met in Vladivostok" for "... met in Moscow", "... ministre des Finances"
+    for "... ministre de la Défense". The term sequences are aligned (Levenshtein edits); a swap is a text that
+    differs in one or two places only, in each of which the wording's side holds terms the text lacks and the
+    text's side terms the wording lacks, both short. A synonym looks the same ("gave" for "offered"): the
+    caller decides what a swap costs. Numbers are left out (the `numbers_*` features compare them). Not a model
+    feature: an answer guard (`MatchConfig.max_answer_substitution`)."""
     text = [t for t in text_terms if not t[0].isdigit()]
     wording = [t for t in wording_terms if not t[0].isdigit()]
     text_set, wording_set = frozenset(text), frozenset(wording)
@@ -290,19 +293,24 @@ def substitution(
         return _NO_SUBSTITUTION
     union = math.fsum(map(idf, text_set | wording_set))
     overlap = math.fsum(map(idf, text_set & wording_set)) / union if union > 0 else 0.0
-    if abs(len(text) - len(wording)) > _MAX_REPLACED:
-        # One change of at most `_MAX_REPLACED` terms a side leaves the lengths that close: no alignment needed
+    if abs(len(text) - len(wording)) > _MAX_SWAPS * _MAX_REPLACED:
+        # Changes of at most `_MAX_REPLACED` terms a side leave the lengths that close: no alignment needed
         # (most tweets quoting a claim are far longer than it).
         return Substitution(-1, 0.0, overlap)
     changes = _changes(wording, text)
-    if len(changes) != 1:
+    if not 0 < len(changes) <= _MAX_SWAPS:
         return Substitution(len(changes), 0.0, overlap)
-    w_start, w_end, t_start, t_end = changes[0]
-    lost = tuple(dict.fromkeys(term for term in wording[w_start:w_end] if term not in text_set))
-    put = tuple(dict.fromkeys(term for term in text[t_start:t_end] if term not in wording_set))
-    if not lost or not put or w_end - w_start > _MAX_REPLACED or t_end - t_start > _MAX_REPLACED:
-        return Substitution(1, 0.0, overlap)
-    return Substitution(1, math.fsum(map(idf, lost)) / weight, overlap, lost, put)
+    lost: list[tuple[str, ...]] = []
+    put: list[tuple[str, ...]] = []
+    for w_start, w_end, t_start, t_end in changes:
+        lost.append(tuple(dict.fromkeys(term for term in wording[w_start:w_end] if term not in text_set)))
+        put.append(tuple(dict.fromkeys(term for term in text[t_start:t_end] if term not in wording_set)))
+        if not lost[-1] or not put[-1] or w_end - w_start > _MAX_REPLACED or t_end - t_start > _MAX_REPLACED:
+            return Substitution(len(changes), 0.0, overlap)
+    replaced = frozenset(term for place in lost for term in place)
+    return Substitution(
+        len(changes), math.fsum(map(idf, replaced)) / weight, overlap, tuple(lost), tuple(put)
+    )
 
 
 _WORDINGS = FEATURE_NAMES.index("wordings")

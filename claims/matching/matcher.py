@@ -59,6 +59,8 @@ RESCORE_FLOOR = 0.3
 MIN_REPEATED_WORDS = 2
 _COVER_CLAIM = FEATURE_NAMES.index("cover_claim")
 _COVER_PREDICATE = FEATURE_NAMES.index("cover_predicate")
+# Between the words of two swapped places, when a text swaps two things of the claim.
+_SWAPS_APART = " … "
 # An answer names at most this many stretches of the claim its text leaves out (`Matcher.left_out`), for a
 # text that adds at most `MAX_ADDED` terms of its own ("Vladimir", "true").
 MAX_LEFT_OUT = 3
@@ -332,8 +334,10 @@ class Matcher:
         if closest is None or closest[0].swapped <= 0:
             return None
         found, wording = closest
-        claim_words = written_words(wording.text, wording.lang, found.lost)
-        text_words = written_words(query.text, query.lang, found.put)
+        claim_words = _SWAPS_APART.join(
+            written_words(wording.text, wording.lang, place) for place in found.lost
+        )
+        text_words = _SWAPS_APART.join(written_words(query.text, query.lang, place) for place in found.put)
         return (claim_words, text_words) if claim_words and text_words else None
 
     def left_out(self, query: Query, claim_id: int) -> tuple[str, ...]:
