@@ -15,6 +15,9 @@ searched among all 10,375 claims:
   another claim ("rifles" -> "tractors");
 - *double swaps*: one name and one lowercase word replaced at once, as above ("Putin and Biden met in
   Vladivostok"-like: two things changed);
+- *reversals*: two names of the claim (written with a capital, its first word included) in each other's
+  place ("Kim Jong-un gave Putin a tank" for "Putin gave Kim Jong-un a tank"; some of them say the same, "Kim
+  and Putin met");
 - *omissions*: one to three words left out past the claim's first two, at least four kept ("Putin and Kim
   Jong-un met" for "... met in Moscow").
 
@@ -108,6 +111,17 @@ def shortened(claim: VerifiedClaim, rng: random.Random) -> str | None:
     return " ".join(words[:start] + words[start + count :])
 
 
+def reversed_names(text: str, first: re.Match[str], second: re.Match[str]) -> str:
+    """`text` with two of its names (`first` before `second`) in each other's place."""
+    return (
+        text[: first.start()]
+        + second.group(0)
+        + text[first.end() : second.start()]
+        + first.group(0)
+        + text[second.end() :]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Search:
     """One text searched with the guard off: whether its top hit is answered, with an allowed claim, and how
@@ -138,6 +152,7 @@ KINDS = (
     "word swaps",
     "double swaps",
     "omissions",
+    "reversals",
 )
 
 
@@ -171,6 +186,18 @@ def collect(data_dir: Path, config: MatchConfig, sample: int, seed: int) -> list
         twice = swapped(VerifiedClaim(claim.claim_id, once, ""), words, rng, names=False) if once else None
         if twice is not None:
             rows.append(search(full, "double swaps", twice, duplicates.of(frozenset({claim.claim_id}))))
+    two = [c for c in claims if len({m.group(0) for m in _NAME.finditer(c.vclaim)}) >= 2]
+    for claim in rng.sample(two, min(sample, len(two))):
+        found = list({m.group(0): m for m in _NAME.finditer(claim.vclaim)}.values())
+        first, second = sorted(rng.sample(found, 2), key=lambda m: m.start())
+        rows.append(
+            search(
+                full,
+                "reversals",
+                reversed_names(claim.vclaim, first, second),
+                duplicates.of(frozenset({claim.claim_id})),
+            )
+        )
     for claim in rng.sample(claims, min(sample, len(claims))):
         text = shortened(claim, rng)
         if text is not None:

@@ -43,8 +43,19 @@ def _idf(term: str) -> float:
         # Only added or only left out: nothing of the claim is replaced.
         (["putin", "kim", "met", "moscow", "yesterday"], ["putin", "kim", "met", "moscow"], 1, 0.0),
         (["putin", "kim", "met"], ["putin", "kim", "met", "moscow"], 1, 0.0),
-        # The wording's terms moved, not replaced: the text holds them elsewhere.
+        # Two stretches in each other's place around what stands between them: roles reversed, a swap.
+        (["kim", "gave", "putin", "tank"], ["putin", "gave", "kim", "tank"], 2, 0.5),
+        (
+            ["kim", "jong", "un", "gave", "putin", "tank"],
+            ["putin", "gave", "kim", "jong", "un", "tank"],
+            2,
+            4 / 6,
+        ),
+        # A stretch moved to the other end, or names exchanged around "and" (a stop word): the same claim.
         (["moscow", "putin", "kim", "met"], ["putin", "kim", "met", "moscow"], 2, 0.0),
+        (["kim", "putin", "met", "moscow"], ["putin", "kim", "met", "moscow"], 2, 0.0),
+        # Moved and added to: no reversal to tell.
+        (["moscow", "putin", "kim", "met", "today"], ["putin", "kim", "met", "moscow"], 2, 0.0),
         # Two places differ, each a thing for another: two swaps ("Xi" for "Kim", "Beijing" for "Moscow").
         (["putin", "xi", "met", "beij"], ["putin", "kim", "met", "moscow"], 2, 0.5),
         # Two places, one of them only an addition: no second swap, so none.
@@ -259,3 +270,33 @@ def test_the_queue_shows_reviewers_the_claim_a_pending_one_is_close_to(demo: Cla
     assert close.claim.text == "Roustem Oumerov est le nouveau ministre ukrainien de la Défense"
     assert close.swap == ("Défense", "Finances")
     assert unlike.id not in page.close  # nothing matches it as confidently as an answer
+
+
+def test_a_claim_with_its_roles_reversed_is_suggested_without_a_swap_line() -> None:
+    matcher = matcher_over(["Putin gave Kim Jong-un a tank as a gift", "Putin will visit Pyongyang"])
+    query = prepare_query("Kim Jong-un gave Putin a tank as a gift")
+    hit = matcher.search(query)[0]
+    assert (hit.claim_id, hit.tier) == (1, Tier.SUGGEST)
+    assert matcher.swap(query, 1) is None  # nothing replaced to name
+    unguarded = matcher_over(
+        ["Putin gave Kim Jong-un a tank as a gift"], config=MatchConfig(max_answer_substitution=1.0)
+    )
+    assert unguarded.search(query)[0].tier == Tier.ANSWER
+
+
+def test_demo_claim_the_other_way_round_is_suggested_and_the_same_claim_reordered_answered(
+    demo: ClaimService,
+) -> None:
+    # Who builds satellites for whom, reversed: another claim, whose verdict the demo's is not.
+    reversed_ = demo.check(
+        text="La Corée du Nord va construire des satellites pour la Russie", user_id=ALICE, chat_id=ALICE
+    )
+    assert reversed_.outcome == Outcome.SUGGESTED
+    assert (
+        reversed_.suggestions[0].claim.text == "La Russie va construire des satellites pour la Corée du Nord"
+    )
+    # Names on either side of "and", or a phrase moved to the front: the same claim, answered.
+    for text in ("Kim Jong-un and Putin met in Moscow", "In Moscow, Putin and Kim Jong-un met"):
+        same = demo.check(text=text, user_id=ALICE, chat_id=ALICE)
+        assert same.outcome == Outcome.ANSWERED
+        assert same.answer.claim.text == "Putin and Kim Jong-un met in Moscow"

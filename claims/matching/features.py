@@ -241,7 +241,9 @@ class Substitution:
     # When there are one or two changes and each puts terms of the text's own in the place of at most
     # `_MAX_REPLACED` terms of the wording's ("met in Moscow" -> "met in Vladivostok"; "Corée du Nord" ->
     # "Chine" and "Kim Jong-un" -> "Xi Jinping" in one sentence): the IDF share of the wording's terms they
-    # replace; else 0 (the text adds words, drops some, or says the claim in other words).
+    # replace; when the text puts two stretches of the wording in each other's place (roles reversed): the
+    # share of their terms (`lost` and `put` stay empty); else 0 (the text adds words, drops some, or
+    # says the claim in other words).
     swapped: float
     # How much the two share: the IDF weight of the terms both hold over that of the terms either holds.
     overlap: float
@@ -298,6 +300,9 @@ def substitution(
         # (most tweets quoting a claim are far longer than it).
         return Substitution(-1, 0.0, overlap)
     changes = _changes(wording, text)
+    exchanged = _exchanged(wording, text) if changes and len(text) == len(wording) else None
+    if exchanged is not None:
+        return Substitution(len(changes), math.fsum(map(idf, exchanged)) / weight, overlap)
     if not 0 < len(changes) <= _MAX_SWAPS:
         return Substitution(len(changes), 0.0, overlap)
     lost: list[tuple[str, ...]] = []
@@ -311,6 +316,26 @@ def substitution(
     return Substitution(
         len(changes), math.fsum(map(idf, replaced)) / weight, overlap, tuple(lost), tuple(put)
     )
+
+
+def _exchanged(wording: Sequence[str], text: Sequence[str]) -> frozenset[str] | None:
+    """The terms of two stretches of the wording that the text puts in each other's place around what stands
+    between them, when that is all it changes: "Kim Jong-un gave Putin a tank" for "Putin gave Kim Jong-un a
+    tank" (who gave what to whom, the other way round). None otherwise; a stretch moved to the other end
+    ("Last week the mayor banned ..." for "The mayor banned ... last week") or names on either side of "and"
+    exchange around nothing, and say the same."""
+    first = next(i for i, (w, t) in enumerate(zip(wording, text, strict=True)) if w != t)
+    last = next(i for i in range(len(text) - 1, -1, -1) if wording[i] != text[i])
+    said, written = wording[first : last + 1], text[first : last + 1]
+    for one in range(1, _MAX_REPLACED + 1):
+        for other in range(1, _MAX_REPLACED + 1):
+            between = len(said) - one - other
+            if between < 1:
+                continue
+            a, middle, b = said[:one], said[one : one + between], said[one + between :]
+            if list(written) == [*b, *middle, *a]:
+                return frozenset(a) | frozenset(b)
+    return None
 
 
 _WORDINGS = FEATURE_NAMES.index("wordings")
