@@ -272,12 +272,13 @@ def test_the_queue_shows_reviewers_the_claim_a_pending_one_is_close_to(demo: Cla
     assert unlike.id not in page.close  # nothing matches it as confidently as an answer
 
 
-def test_a_claim_with_its_roles_reversed_is_suggested_without_a_swap_line() -> None:
+def test_a_claim_with_its_roles_reversed_is_suggested_saying_which_way_round() -> None:
     matcher = matcher_over(["Putin gave Kim Jong-un a tank as a gift", "Putin will visit Pyongyang"])
     query = prepare_query("Kim Jong-un gave Putin a tank as a gift")
     hit = matcher.search(query)[0]
     assert (hit.claim_id, hit.tier) == (1, Tier.SUGGEST)
-    assert matcher.swap(query, 1) is None  # nothing replaced to name
+    # Told as the two stretches, each side in its own order.
+    assert matcher.swap(query, 1) == ("Putin … Kim Jong-un", "Kim Jong-un … Putin")
     unguarded = matcher_over(
         ["Putin gave Kim Jong-un a tank as a gift"], config=MatchConfig(max_answer_substitution=1.0)
     )
@@ -292,6 +293,7 @@ def test_demo_claim_the_other_way_round_is_suggested_and_the_same_claim_reordere
         text="La Corée du Nord va construire des satellites pour la Russie", user_id=ALICE, chat_id=ALICE
     )
     assert reversed_.outcome == Outcome.SUGGESTED
+    assert reversed_.suggestions[0].swap == ("Russie … Corée du Nord", "Corée du Nord … Russie")
     assert (
         reversed_.suggestions[0].claim.text == "La Russie va construire des satellites pour la Corée du Nord"
     )

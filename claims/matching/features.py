@@ -242,8 +242,8 @@ class Substitution:
     # `_MAX_REPLACED` terms of the wording's ("met in Moscow" -> "met in Vladivostok"; "Corée du Nord" ->
     # "Chine" and "Kim Jong-un" -> "Xi Jinping" in one sentence): the IDF share of the wording's terms they
     # replace; when the text puts two stretches of the wording in each other's place (roles reversed): the
-    # share of their terms (`lost` and `put` stay empty); else 0 (the text adds words, drops some, or
-    # says the claim in other words).
+    # share of their terms (`lost` the two in the wording's order, `put` in the text's); else 0 (the text adds
+    # words, drops some, or says the claim in other words).
     swapped: float
     # How much the two share: the IDF weight of the terms both hold over that of the terms either holds.
     overlap: float
@@ -302,7 +302,9 @@ def substitution(
     changes = _changes(wording, text)
     exchanged = _exchanged(wording, text) if changes and len(text) == len(wording) else None
     if exchanged is not None:
-        return Substitution(len(changes), math.fsum(map(idf, exchanged)) / weight, overlap)
+        one, other = exchanged
+        weight_moved = math.fsum(map(idf, frozenset(one) | frozenset(other)))
+        return Substitution(len(changes), weight_moved / weight, overlap, (one, other), (other, one))
     if not 0 < len(changes) <= _MAX_SWAPS:
         return Substitution(len(changes), 0.0, overlap)
     lost: list[tuple[str, ...]] = []
@@ -318,12 +320,12 @@ def substitution(
     )
 
 
-def _exchanged(wording: Sequence[str], text: Sequence[str]) -> frozenset[str] | None:
-    """The terms of two stretches of the wording that the text puts in each other's place around what stands
-    between them, when that is all it changes: "Kim Jong-un gave Putin a tank" for "Putin gave Kim Jong-un a
-    tank" (who gave what to whom, the other way round). None otherwise; a stretch moved to the other end
-    ("Last week the mayor banned ..." for "The mayor banned ... last week") or names on either side of "and"
-    exchange around nothing, and say the same."""
+def _exchanged(wording: Sequence[str], text: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Two stretches of the wording (their terms, in its order) that the text puts in each other's place
+    around what stands between them, when that is all it changes: "Kim Jong-un gave Putin a tank" for "Putin
+    gave Kim Jong-un a tank" (who gave what to whom, the other way round). None otherwise; a stretch moved to
+    the other end ("Last week the mayor banned ..." for "The mayor banned ... last week") or names on either
+    side of "and" exchange around nothing, and say the same."""
     first = next(i for i, (w, t) in enumerate(zip(wording, text, strict=True)) if w != t)
     last = next(i for i in range(len(text) - 1, -1, -1) if wording[i] != text[i])
     said, written = wording[first : last + 1], text[first : last + 1]
@@ -334,7 +336,7 @@ def _exchanged(wording: Sequence[str], text: Sequence[str]) -> frozenset[str] | 
                 continue
             a, middle, b = said[:one], said[one : one + between], said[one + between :]
             if list(written) == [*b, *middle, *a]:
-                return frozenset(a) | frozenset(b)
+                return tuple(dict.fromkeys(a)), tuple(dict.fromkeys(b))
     return None
 
 
