@@ -186,9 +186,10 @@ def collect(data_dir: Path, config: MatchConfig, sample: int, seed: int) -> list
         twice = swapped(VerifiedClaim(claim.claim_id, once, ""), words, rng, names=False) if once else None
         if twice is not None:
             rows.append(search(full, "double swaps", twice, duplicates.of(frozenset({claim.claim_id}))))
-    two = [c for c in claims if len({m.group(0) for m in _NAME.finditer(c.vclaim)}) >= 2]
-    for claim in rng.sample(two, min(sample, len(two))):
-        found = list({m.group(0): m for m in _NAME.finditer(claim.vclaim)}.values())
+    # Each claim's names, one occurrence each (the first), in its order; claims with two or more.
+    named = [(c, list({m.group(0): m for m in _NAME.finditer(c.vclaim)}.values())) for c in claims]
+    two = [(c, found) for c, found in named if len(found) >= 2]
+    for claim, found in rng.sample(two, min(sample, len(two))):
         first, second = sorted(rng.sample(found, 2), key=lambda m: m.start())
         rows.append(
             search(

@@ -97,12 +97,13 @@ class Candidate:
     claim: ClaimView
     score: float
     tier: str  # "answer" | "suggest" | "none"
-    # When the text is this claim with one thing swapped (so only suggested): (the claim's words, the text's
-    # in their place), as each writes them.
+    # When the text is this claim with one or two things swapped, or two of its parts in each other's place
+    # (so only suggested): (the claim's words, the text's in their place), as each writes them, places apart
+    # joined by " … ".
     swap: tuple[str, str] | None = None
-    # When it is the answer and the text says less than the claim (adds no word, leaves some out): the claim's
-    # words it leaves out, as the claim writes them ("Moscow" for "Putin and Kim met"): the verdict may rest
-    # on them.
+    # When it is the answer and the text says less than the claim (adds at most one word, leaves some out):
+    # the claim's words it leaves out, as the claim writes them ("Moscow" for "Putin and Kim met"): the
+    # verdict may rest on them (`Matcher.left_out`).
     left_out: tuple[str, ...] = ()
 
 

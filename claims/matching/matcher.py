@@ -355,8 +355,9 @@ class Matcher:
             terms = frozenset(wording.terms)
             if terms <= text:
                 return ()
-            if len(text - terms) <= MAX_ADDED and (closest is None or len(terms - text) < fewest):
-                closest, fewest = wording, len(terms - text)
+            missing = len(terms - text)
+            if len(text - terms) <= MAX_ADDED and (closest is None or missing < fewest):
+                closest, fewest = wording, missing
         if closest is None:
             return ()
         return tuple(left_out_words(closest.text, closest.lang, text)[:MAX_LEFT_OUT])
