@@ -296,7 +296,8 @@ class Matcher:
             confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
             tier = self.candidate_tier(confidence, query, candidate)
             across = foreign.get(candidate.claim_id, 0.0)
-            if across > confidence:
+            lifted = across > confidence
+            if lifted:
                 # The embeddings' word is enough to offer a claim, not to answer with its verdict: what the
                 # text leaves out of it or swaps in it cannot be checked across languages.
                 confidence = across
@@ -305,7 +306,7 @@ class Matcher:
             hit = Hit(
                 claim_id=candidate.claim_id, wording_id=candidate.wording_id, score=confidence, tier=tier
             )
-            (promoted if across >= self.config.answer_threshold else hits).append(hit)
+            (promoted if lifted and across >= self.config.answer_threshold else hits).append(hit)
         return _promote(hits, promoted)[:limit] if promoted else hits[:limit]
 
     def _foreign(self, query: Query, found: Sequence[ClaimCandidate]) -> dict[int, float]:
