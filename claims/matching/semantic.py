@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,15 @@ from typing import Any, Protocol
 
 from claims.matching.index import StoredWording
 
-__all__ = ["Encoder", "Neighbours", "SemanticIndex", "SemanticUnavailable", "load_encoder", "use_encoder"]
+__all__ = [
+    "Encoder",
+    "Neighbours",
+    "SemanticIndex",
+    "SemanticUnavailable",
+    "link_vectors",
+    "load_encoder",
+    "use_encoder",
+]
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +208,22 @@ class Neighbours:
         if row is None or row >= len(self.similarities):  # added after this query was scored
             return 0.0
         return max(0.0, float(self.similarities[row]))
+
+
+def link_vectors(source: Path, target: Path) -> bool:
+    """Hard-link the vectors `SemanticIndex.save` wrote in `source` into `target` (a match worker's copy of the
+    bot's index), so the worker embeds only what they lack instead of every wording; True when linked. Each file
+    is replaced by a rename when saved, so a link keeps the version it was made from; a pair of files from two
+    saves differs in length and is refused on loading (then everything is embedded again, as without them)."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in (_META, _IDS, _VECTORS):
+            os.link(source / name, target / name)
+    except OSError as exc:
+        log.info("semantic vectors not linked from %s (%s); the worker embeds them", source, exc)
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
 
 
 # Quotation marks written one way. Embedding models read “ ” « » ‘ ’ ' " as different tokens, so two copies of
