@@ -279,21 +279,12 @@ class Matcher:
         found = self.candidates(query, depth=max(RERANK_CLAIMS, limit), exclude=exclude)
         if not found:
             return []
-        model = self._model
-        # On a tie the older claim (lower id) first: duplicates are usually later copies of it.
-        scored = sorted(
-            ((model.rank_score(c.features), c) for c in found), key=lambda pair: (-pair[0], pair[1].claim_id)
-        )
-        best = scored[0][0]
-        runner_up = scored[1][0] if len(scored) > 1 else None
         hits: list[Hit] = []
         foreign = self._foreign(query, found)
         promoted: list[Hit] = []
-        for position, (score, candidate) in enumerate(scored):
+        for candidate, confidence in _judged(self._model, found):
             if len(hits) >= limit and not foreign:
                 break
-            # The leader is judged against the runner-up, every other claim against the leader.
-            confidence = model.confidence(candidate.features, score, runner_up if position == 0 else best)
             tier = self.candidate_tier(confidence, query, candidate)
             across = foreign.get(candidate.claim_id, 0.0)
             lifted = across > confidence
@@ -317,18 +308,12 @@ class Matcher:
         the English fact-check. (Names and numbers the two share can still earn it an answer from the lexical
         model, with every answer guard.)"""
         cross = self._crosslingual
-        if cross is None or all(any(w.lang == query.lang for w in c.wordings) for c in found):
+        if cross is None:
             return {}
-        scored = sorted(((cross.rank_score(c.features), c) for c in found), key=lambda pair: -pair[0])
-        best = scored[0][0]
-        runner_up = scored[1][0] if len(scored) > 1 else None
-        return {
-            candidate.claim_id: cross.confidence(
-                candidate.features, score, runner_up if position == 0 else best
-            )
-            for position, (score, candidate) in enumerate(scored)
-            if not any(w.lang == query.lang for w in candidate.wordings)
-        }
+        foreign = {c.claim_id for c in found if all(w.lang != query.lang for w in c.wordings)}
+        if not foreign:
+            return {}
+        return {c.claim_id: confidence for c, confidence in _judged(cross, found) if c.claim_id in foreign}
 
     def candidate_tier(self, confidence: float, query: Query, candidate: ClaimCandidate) -> Tier:
         """`tier` for a proposed claim at `confidence`, with every answer guard read off the candidate; the
@@ -463,6 +448,19 @@ class Matcher:
         if score >= self.config.suggest_threshold:
             return Tier.SUGGEST
         return Tier.NONE
+
+
+def _judged(model: Model, found: Sequence[ClaimCandidate]) -> Iterator[tuple[ClaimCandidate, float]]:
+    """`found` best first by `model`'s ranking score, each with its confidence: the leader judged against the
+    runner-up, every other claim against the leader. On a tie the older claim (lower id) first: duplicates are
+    usually later copies of it."""
+    scored = sorted(
+        ((model.rank_score(c.features), c) for c in found), key=lambda pair: (-pair[0], pair[1].claim_id)
+    )
+    best = scored[0][0]
+    runner_up = scored[1][0] if len(scored) > 1 else None
+    for position, (score, candidate) in enumerate(scored):
+        yield candidate, model.confidence(candidate.features, score, runner_up if position == 0 else best)
 
 
 def _promote(hits: list[Hit], promoted: list[Hit]) -> list[Hit]:
