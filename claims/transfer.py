@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from claims.errors import InvalidInput
 from claims.matching.cleaning import clean_text
-from claims.matching.language import detect_language
+from claims.matching.language import DECLARED, detect_language
 from claims.models import Claim, Source, Verdict, Wording
 from claims.ratings import Rating, rating_from_textual
 from claims.records import ImportReport, ReviewRecord, SourceRecord
@@ -127,7 +127,9 @@ def _wording_language(record: ReviewRecord, kind: str, wording: str) -> str | No
     given = record.wording_languages.get(wording)
     if given:
         return given
-    return detect_language(clean_text(wording), hint=record.language) if record.language else None
+    if not record.language:
+        return None
+    return detect_language(clean_text(wording), hint=record.language, weighing=DECLARED)
 
 
 def _wording_row(record: ReviewRecord, claim_id: int, kind: str, wording: str, now: datetime) -> dict:

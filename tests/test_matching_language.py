@@ -6,8 +6,11 @@ import pytest
 
 from claims.matching.language import (
     ALL_LANGUAGES,
+    DECLARED,
     DETECTED_LANGUAGES,
+    Weighing,
     detect_language,
+    fasttext_probabilities,
     language_probabilities,
 )
 
@@ -29,7 +32,7 @@ def test_all_caps_english_is_still_english():
     )
 
 
-@pytest.mark.parametrize("text", ["oui", "Bonjour à tous", "5G", "", "   ", "12345 678 91011", "!!! ???"])
+@pytest.mark.parametrize("text", ["oui", "Bonjour", "5G", "", "   ", "12345 678 91011", "!!! ???", "ok ok"])
 def test_short_or_letterless_text_falls_back_to_the_hint(text):
     assert detect_language(text, hint="fr") == "fr"
 
@@ -55,8 +58,8 @@ def test_short_english_full_of_foreign_names_is_english_not_finnish(text):
 
 
 def test_the_full_profile_set_still_misreads_the_short_names_text():
-    # What the restriction is for: with all 55 of langdetect's languages this reads as Finnish.
-    assert detect_language("Kim Jong-un visited Russia", languages=ALL_LANGUAGES) == "fi"
+    # What the restriction is for: with all 55 of its languages, langdetect reads this as Finnish.
+    assert language_probabilities("Kim Jong-un visited Russia", ALL_LANGUAGES)[0].lang == "fi"
 
 
 @pytest.mark.parametrize(
@@ -127,3 +130,50 @@ def test_fewer_random_walks_choose_what_langdetects_seven_choose(text):
     ours, sevens = language_probabilities(text), language_probabilities(text, trials=7)
     assert ours[0].lang == sevens[0].lang
     assert (ours[0].prob >= 0.5) == (sevens[0].prob >= 0.5)  # the same side of the hint's threshold
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # langdetect alone read each of these as another language, sure of it (the first as French at 0.99999)
+        ("Flu vaccines give children autism", "en"),
+        ("Pope Francis endorsed Donald Trump for president.", "en"),
+        ("Did Pelosi Say It's 'Dangerous' to Let Voters Decide Trump's Fate in 2020?", "en"),
+        ("Les vaccins donnent l'autisme aux enfants", "fr"),
+        # two words: read now, where they took the hint before
+        ("Biden resigned", "en"),
+        ("Macron démissionne", "fr"),
+    ],
+)
+def test_short_claims_are_read_in_their_language_against_the_hint(text, lang):
+    other = "en" if lang == "fr" else "fr"
+    assert detect_language(text, hint=other) == lang
+
+
+def test_the_hint_settles_a_short_text_the_detectors_disagree_on():
+    # langdetect says Italian at 0.8, fastText Italian at 0.56 against English at 0.36: the hint tips it
+    assert detect_language("Sagging Pants", hint="en") == "en"
+
+
+def test_a_declared_language_weighs_more_than_a_telegram_setting():
+    # fastText is sure this is Italian; a French record's alias is French unless the text clearly says otherwise
+    assert fasttext_probabilities("Tour Eiffel vendue")["it"] > 0.4
+    assert detect_language("Tour Eiffel vendue", hint="fr", weighing=DECLARED) == "fr"
+    assert (
+        detect_language("The Eiffel Tower will be sold to a billionaire", hint="fr", weighing=DECLARED)
+        == "en"
+    )
+
+
+def test_fasttext_answers_only_for_the_languages_asked():
+    found = fasttext_probabilities("Kim Jong-un a voyagé en Russie dans un train blindé")
+    assert set(found) <= set(DETECTED_LANGUAGES)
+    assert max(found, key=found.get) == "fr"
+    assert set(fasttext_probabilities("Kim Jong-un a voyagé en Russie", ("en", "de"))) <= {"en", "de"}
+    assert fasttext_probabilities("  \n ") == {}
+
+
+def test_weighing_without_fasttext_is_langdetect_with_the_hint():
+    # fastText's weight at 0: langdetect's "Flu vaccines…" = French decides, as before this round
+    langdetect_only = Weighing(fasttext=0.0, langdetect=1.0, hint_prior=1.0)
+    assert detect_language("Flu vaccines give children autism", hint="en", weighing=langdetect_only) == "fr"

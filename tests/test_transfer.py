@@ -91,10 +91,13 @@ def test_an_imported_translation_is_indexed_in_its_own_language(service: ClaimSe
     )
     service.import_records([record])
     exported = next(iter(service.export_records()))
-    assert exported.wording_languages == {
-        "The Eiffel Tower will be dismantled and sold to a billionaire": "en",
-        "Tour Eiffel vendue": "fr",  # too short to detect: the claim's language
-    }
+    assert (
+        exported.wording_languages
+        == {
+            "The Eiffel Tower will be dismantled and sold to a billionaire": "en",
+            "Tour Eiffel vendue": "fr",  # short and name-heavy: the record's language wins (fastText reads Italian)
+        }
+    )
     found = service.check(
         text="the eiffel tower is going to be dismantled and sold to a billionaire", user_id=5, chat_id=5
     )

