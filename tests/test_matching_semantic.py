@@ -90,17 +90,20 @@ def test_vectors_persist_with_the_index(matcher, model):
 
 
 @pytest.mark.parametrize(
-    ("text", "claim_id"),
+    ("text", "claim_id", "hint"),
     [
         # Not one word in common with the claim once French and English are each analysed in their language.
-        ("Un requin photographié en train de nager sur une autoroute inondée", 3),
-        ("La Russie va envoyer un cosmonaute nord-coréen dans l'espace", 4),
+        ("Un requin photographié en train de nager sur une autoroute inondée", 3, "en"),
+        ("La Russie va envoyer un cosmonaute nord-coréen dans l'espace", 4, "en"),
         # And the other way round: an English question, a French fact-check.
-        ("The flu vaccine makes children autistic", 5),
+        ("The flu vaccine makes children autistic", 5, "en"),
+        # A French speaker's short English text: langdetect alone read it as French (0.99999), so it was judged
+        # as a French text against the French claim, not across languages, and got nothing.
+        ("Flu vaccines give children autism", 5, "fr"),
     ],
 )
-def test_a_question_finds_the_fact_check_written_in_another_language(matcher, model, text, claim_id):
-    hits = matcher.search(prepare_query(text))
+def test_a_question_finds_the_fact_check_written_in_another_language(matcher, model, text, claim_id, hint):
+    hits = matcher.search(prepare_query(text, lang_hint=hint))
     if load_encoder(model).family not in MULTILINGUAL:
         # An English-only model does not bridge the languages: at most a low-confidence guess.
         assert not hits or hits[0].claim_id != claim_id or hits[0].tier is Tier.NONE
