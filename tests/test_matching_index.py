@@ -162,6 +162,27 @@ def test_a_bulk_add_buffers_one_batch_at_most_and_the_next_search_sees_it_all():
     assert index.average_length == 2.0
 
 
+def test_a_claims_wordings_and_a_wording_by_id_are_read_without_committing_the_buffer():
+    # The answer path reads the answered claim's wordings on every answer: committing the buffer of new pending
+    # claims each time cost the bot ~1 ms of CPU per check under load (benchmarks/README.md).
+    index = TermIndex()
+    index.add_many([StoredWording(1, 1, "en", "old", ("old",)), StoredWording(2, 2, "en", "other", ("other",))])
+    index.add(StoredWording(3, 1, "en", "new wording of claim 1", ("new",)))
+    index.add(StoredWording(4, 2, "en", "new of claim 2", ("two",)))
+    assert sorted(w.wording_id for w in index.wordings_of(1)) == [1, 3]
+    assert index.get(3).text == "new wording of claim 1" and index.get(1).text == "old"
+    assert index.get(99) is None
+    assert len(index._recent) == 2  # still waiting in the buffer: nothing was committed
+    index.refresh()
+    assert sorted(w.wording_id for w in index.wordings_of(1)) == [1, 3]  # committed: each once
+    # A buffered wording replaced (here: moved to another claim) commits at once, so it is found there only.
+    index.add(StoredWording(5, 1, "en", "moved", ("moved",)))
+    index.add(StoredWording(5, 2, "en", "moved", ("moved",)))
+    assert sorted(w.wording_id for w in index.wordings_of(2)) == [2, 4, 5]
+    assert sorted(w.wording_id for w in index.wordings_of(1)) == [1, 3]
+    assert index.get(5).claim_id == 2
+
+
 def test_a_snapshot_is_a_linked_copy_that_searches_and_writes_on_its_own(tmp_path: Path):
     source = Matcher(index_dir=tmp_path / "bot")
     source.add_many((claim_id * 10, claim_id, text, "en") for claim_id, text in CLAIMS.items())
