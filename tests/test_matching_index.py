@@ -166,7 +166,9 @@ def test_a_claims_wordings_and_a_wording_by_id_are_read_without_committing_the_b
     # The answer path reads the answered claim's wordings on every answer: committing the buffer of new pending
     # claims each time cost the bot ~1 ms of CPU per check under load (benchmarks/README.md).
     index = TermIndex()
-    index.add_many([StoredWording(1, 1, "en", "old", ("old",)), StoredWording(2, 2, "en", "other", ("other",))])
+    index.add_many(
+        [StoredWording(1, 1, "en", "old", ("old",)), StoredWording(2, 2, "en", "other", ("other",))]
+    )
     index.add(StoredWording(3, 1, "en", "new wording of claim 1", ("new",)))
     index.add(StoredWording(4, 2, "en", "new of claim 2", ("two",)))
     assert sorted(w.wording_id for w in index.wordings_of(1)) == [1, 3]
