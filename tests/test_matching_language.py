@@ -4,10 +4,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from claims.matching import language
 from claims.matching.language import (
     ALL_LANGUAGES,
     DECLARED,
     DETECTED_LANGUAGES,
+    WEIGHING,
     Weighing,
     detect_language,
     fasttext_probabilities,
@@ -177,3 +179,35 @@ def test_weighing_without_fasttext_is_langdetect_with_the_hint():
     # fastText's weight at 0: langdetect's "Flu vaccines…" = French decides, as before this round
     langdetect_only = Weighing(fasttext=0.0, langdetect=1.0, hint_prior=1.0)
     assert detect_language("Flu vaccines give children autism", hint="en", weighing=langdetect_only) == "fr"
+
+
+def test_langdetect_is_skipped_only_where_it_could_not_change_the_answer(monkeypatch):
+    texts = [
+        "Flu vaccines give children autism",
+        "Poutine visitera Pyongyang",  # fastText English 0.28, French 0.12: langdetect's French 0.6 decides
+        # langdetect turns these to English under a French hint (fastText with the hint alone: fr, es, de), the
+        # last two against a lead close to the most langdetect can overturn (1.15 of 1.38)
+        "Red Bull Cocaine",
+        "FBI vs. Facebook Virus Lure",
+        "Welcome to Idaho",
+        "John McCain on the Democratic Party",
+        "Melania Trump Wore Seinfeld's 'Pirate Shirt' to the RNC",
+        "Sagging Pants",
+        "Tour Eiffel vendue",
+        "Kim Jong-un a voyagé en Russie dans un train blindé",
+        "Rusia enviará un cosmonauta norcoreano al espacio el año que viene",
+        "Ce tweet mélange un peu de français and a bit of English words",
+        "STOP POSING AS MY DAD EVERYONE KNOWS HE WOULD NOT KNOW HOW TO USE SOCIAL MEDIA",
+    ]
+    cases = [
+        (text, hint, weighing)
+        for text in texts
+        for hint in ("en", "fr", None)
+        for weighing in (WEIGHING, DECLARED)
+    ]
+    quick = [detect_language(text, hint=hint, weighing=weighing) for text, hint, weighing in cases]
+    monkeypatch.setattr(language, "_settled", lambda scores, weighing: None)  # always walk langdetect too
+    assert [detect_language(text, hint=hint, weighing=weighing) for text, hint, weighing in cases] == quick
+    assert detect_language("Poutine visitera Pyongyang", hint="fr") == "fr"
+    assert detect_language("Welcome to Idaho", hint="fr") == "en"
+    assert detect_language("John McCain on the Democratic Party", hint="fr") == "en"
