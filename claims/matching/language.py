@@ -86,8 +86,8 @@ _MIN_LATIN_SHARE = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Weighing:
-    """How the two detectors and the hint are weighed (`_weigh`): the weight of the log of each detector's
-    probability, and the factor the hint's language is favoured by."""
+    """How the two detectors and the hint are weighed (`detect_language`): the weight of the log of each
+    detector's probability, and the factor the hint's language is favoured by."""
 
     fasttext: float = 1.0
     langdetect: float = 0.3
