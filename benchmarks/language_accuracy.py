@@ -97,6 +97,8 @@ def labelled_sets(args: argparse.Namespace) -> dict[str, Labelled]:
     demo: dict[str, Labelled] = {"fr": [], "en": []}
     for review in REVIEWS:
         for wording in [review.claim_text, review.headline, *review.aliases]:
+            if not wording:  # a review without a headline
+                continue
             lang = review.wording_languages.get(wording, review.language)
             demo.setdefault(lang, []).append((wording, lang))
     for lang in ("fr", "en"):
