@@ -122,11 +122,9 @@ async def post_init(application: Application) -> None:
         with gc_paused():
             await asyncio.to_thread(service.sync_index)
         # The workers build their indexes in the background; the bot searches itself until they are ready.
-        workers = (
-            data.settings.match_workers if service.start_match_workers(data.settings.match_workers) else 0
-        )
-        # A thread waiting on a worker holds no CPU: one more per worker keeps the database threads busy.
-        data.service = AsyncClaimService(service, threads=data.settings.db_threads + workers)
+        service.start_match_workers(data.settings.match_workers)
+        # No thread waits for a worker's search (`AsyncClaimService.check`), so the workers add none.
+        data.service = AsyncClaimService(service, threads=data.settings.service_threads)
         data.owns_service = True
     await menus.set_default_menus(application.bot)
     for admin_id in sorted(data.settings.bot_admin_ids):

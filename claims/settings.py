@@ -42,8 +42,8 @@ class Settings(BaseSettings):
     default_language: str = "en"
     max_text_length: int = Field(default=2000, ge=50)
     rate_limit_per_minute: int = Field(default=20, ge=1)
-    # Two: the work is mostly Python holding the GIL, and more threads only contend for it (benchmarks/README.md).
-    db_threads: int = Field(default=2, ge=1, le=64)
+    # Threads for the service's calls (`service_threads`: unset, 1 on SQLite and 2 on other databases).
+    db_threads: int | None = Field(default=None, ge=1, le=64)
     # Processes that search for the bot (claims/matchpool.py), each with its own copy of the index (hard-linked
     # from INDEX_DIR when set, else in memory): more checks per second on a machine with cores to spare.
     match_workers: int = Field(default=0, ge=0, le=32)
@@ -62,6 +62,18 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @property
+    def service_threads(self) -> int:
+        """Threads for the service's calls: DB_THREADS, else 1 on SQLite and 2 on other databases. The work is
+        mostly Python holding the GIL, so a thread more buys only what the others can do while one waits. On
+        SQLite, where writes take turns anyway and a statement takes microseconds, that is nothing: a second
+        thread costs each check GIL hand-offs, and under load the replies' latency (300 updates/s: p95 45-62 ms
+        with one thread, 74-126 ms with two; benchmarks/README.md). A server's round trips leave room for a
+        second (PostgreSQL at saturation: 184-211 updates/s with two threads, 175-182 with one)."""
+        if self.db_threads is not None:
+            return self.db_threads
+        return 1 if self.database_url.startswith("sqlite") else 2
 
     @property
     def token(self) -> str | None:
