@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from claims import matchpool
-from claims.aio import AsyncClaimService, _Handoff
+from claims.aio import AsyncClaimService
 from claims.demo import load_demo
 from claims.errors import InvalidInput
 from claims.matchpool import MatchPool
@@ -279,38 +279,6 @@ async def test_a_check_holds_no_thread_while_the_worker_searches(pooled: ClaimSe
     for nothing in ("🙂🙂🙂", "   "):
         with pytest.raises(InvalidInput):
             await service.check(text=nothing, user_id=ALICE, chat_id=ALICE, person=alice)
-
-
-async def test_a_searched_check_is_written_down_while_the_event_loop_is_busy(pooled: ClaimService) -> None:
-    # The worker's reply goes from its reader thread straight to a service thread: the check's reads and writes
-    # do not wait for the event loop (busy with other updates under load) to hand it over.
-    service = AsyncClaimService(pooled, threads=1)
-    alice = pooled.person(ALICE)
-    logged = len(pooled.log())
-    check = asyncio.create_task(service.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE, person=alice))
-    await asyncio.sleep(0)  # the task runs up to its wait: the search is sent
-    deadline = time.monotonic() + 10
-    while len(pooled.log()) == logged and time.monotonic() < deadline:
-        time.sleep(0.01)  # the loop is held: nothing it runs can make progress
-    assert len(pooled.log()) == logged + 1
-    result = await asyncio.wait_for(check, 10)
-    assert result.outcome == Outcome.ANSWERED and result.answer.claim.text == TEXTS[0]
-
-
-@pytest.mark.parametrize("reply_first", [True, False])
-def test_the_handoff_finishes_once_whichever_comes_last(reply_first: bool) -> None:
-    finished: list[object] = []
-    handoff = _Handoff(finished.append)
-    check = object()
-    if reply_first:
-        handoff.replied()
-        assert finished == []  # nothing to finish before the check is started
-        handoff.started(check)  # type: ignore[arg-type]
-    else:
-        handoff.started(check)  # type: ignore[arg-type]
-        assert finished == []  # nor before the reply
-        handoff.replied()
-    assert finished == [check]
 
 
 async def test_a_check_whose_worker_never_answers_is_answered_by_the_bot(
