@@ -123,7 +123,7 @@ async def post_init(application: Application) -> None:
             await asyncio.to_thread(service.sync_index)
         # The workers build their indexes in the background; the bot searches itself until they are ready.
         service.start_match_workers(data.settings.match_workers)
-        # No thread waits for a worker's search (`AsyncClaimService.check`), so the workers add none.
+        # No thread waits for a worker's search (`AsyncClaimService.check`): `service_threads` says how many.
         data.service = AsyncClaimService(service, threads=data.settings.service_threads)
         data.owns_service = True
     await menus.set_default_menus(application.bot)

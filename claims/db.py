@@ -322,8 +322,8 @@ def _unavailable(exc: DBAPIError) -> DatabaseUnavailable | None:
 
 
 # Idle connections kept by one `Database`, per kind. Kept ones stay checked out of the pool (10 + 10 overflow on
-# PostgreSQL, 5 + 10 on SQLite), so a few only: the bot's service threads (DB_THREADS: 1 on SQLite, 2 on
-# PostgreSQL) reuse them; beyond that, connections go back to the pool as before.
+# PostgreSQL, 5 + 10 on SQLite), so a few only: the bot's service threads (DB_THREADS: 1 on SQLite, 2 + one per
+# match worker on PostgreSQL) reuse them; beyond that, connections go back to the pool as before.
 _MAX_IDLE = 4
 
 

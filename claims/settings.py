@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     default_language: str = "en"
     max_text_length: int = Field(default=2000, ge=50)
     rate_limit_per_minute: int = Field(default=20, ge=1)
-    # Threads for the service's calls (`service_threads`: unset, 1 on SQLite and 2 on other databases).
+    # Threads for the service's calls (`service_threads`: unset, 1 on SQLite, 2 + MATCH_WORKERS on others).
     db_threads: int | None = Field(default=None, ge=1, le=64)
     # Processes that search for the bot (claims/matchpool.py), each with its own copy of the index (hard-linked
     # from INDEX_DIR when set, else in memory): more checks per second on a machine with cores to spare.
@@ -65,15 +65,17 @@ class Settings(BaseSettings):
 
     @property
     def service_threads(self) -> int:
-        """Threads for the service's calls: DB_THREADS, else 1 on SQLite and 2 on other databases. The work is
-        mostly Python holding the GIL, so a thread more buys only what the others can do while one waits. On
-        SQLite, where writes take turns anyway and a statement takes microseconds, that is nothing: a second
-        thread costs each check GIL hand-offs, and under load the replies' latency (300 updates/s: p95 45-62 ms
-        with one thread, 74-126 ms with two; benchmarks/README.md). A server's round trips leave room for a
-        second (PostgreSQL at saturation: 184-211 updates/s with two threads, 175-182 with one)."""
+        """Threads for the service's calls: DB_THREADS, else 1 on SQLite, and on other databases 2 plus one per
+        match worker. The work is mostly Python holding the GIL, so a thread more buys only what the others can
+        do while one waits. On SQLite, where writes take turns anyway and a statement takes microseconds, that
+        is nothing: another thread costs each check GIL hand-offs, and under load the replies' latency (300
+        updates/s with one match worker on 2 cores: p95 under 100 ms in most runs with one thread, 0.4-0.8 s
+        with the three the bot had; benchmarks/README.md). A server's round trips leave room for more, the more
+        so as workers take the matching off the bot's process (PostgreSQL with one worker saturated at 192
+        updates/s with two threads, 211 with three, side by side)."""
         if self.db_threads is not None:
             return self.db_threads
-        return 1 if self.database_url.startswith("sqlite") else 2
+        return 1 if self.database_url.startswith("sqlite") else 2 + self.match_workers
 
     @property
     def token(self) -> str | None:

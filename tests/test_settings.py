@@ -19,6 +19,12 @@ def test_service_threads_default_to_one_on_sqlite_and_two_on_a_server(url: str, 
     assert Settings(_env_file=None, database_url=url).service_threads == threads
 
 
+def test_a_server_gets_a_thread_more_per_match_worker() -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert Settings(_env_file=None, database_url=url, match_workers=2).service_threads == 4
+    assert Settings(_env_file=None, database_url="sqlite://", match_workers=2).service_threads == 1
+
+
 def test_db_threads_set_wins_on_any_database() -> None:
     for url in ("sqlite://", "postgresql+psycopg://postgres@127.0.0.1:5432/test"):
         assert Settings(_env_file=None, database_url=url, db_threads=3).service_threads == 3
