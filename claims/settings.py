@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from claims.db import is_sqlite
 from claims.matching.config import DEFAULT_ANSWER_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD
 
 DEFAULT_DATA_DIR = Path("data")
@@ -75,7 +76,7 @@ class Settings(BaseSettings):
         updates/s with two threads, 211 with three, side by side)."""
         if self.db_threads is not None:
             return self.db_threads
-        return 1 if self.database_url.startswith("sqlite") else 2 + self.match_workers
+        return 1 if is_sqlite(self.database_url) else 2 + self.match_workers
 
     @property
     def token(self) -> str | None:
