@@ -316,8 +316,8 @@ class ClaimService:
         raises for the text, and for a ban when the caller read the sender's `person`; else `finish_check` reads
         them, before the check is written down, and refuses them there.
 
-        On SQLite the worker also writes the check down when it needs no queue (an answer, suggestions:
-        `settle_check`), so the reads and writes of most checks leave this process too."""
+        The worker also writes the check down when it needs no queue (an answer, suggestions: `settle_check`),
+        so the reads and writes of most checks leave this process too."""
         pool = self._pool
         if pool is None:
             return None
@@ -326,10 +326,7 @@ class ClaimService:
         if known is not None:
             self._refuse_banned(known.user_id, known)
         mark = self._index_mark()  # as in `check`
-        # On SQLite the worker also writes the check down (`settle_check`): there a statement is CPU, which leaves
-        # the bot's process with it. PostgreSQL's statements are mostly round trips, which the bot's threads
-        # overlap and a worker, one search at a time, would wait through in turn (200/s: p95 1.5 s against 0.17).
-        settle = (user_id, chat_id, chat_type, queue, known is None) if self.db.sqlite else None
+        settle = (user_id, chat_id, chat_type, queue, known is None)
         call = pool.submit(
             text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH, notify=notify, block=False, settle=settle
         )
