@@ -38,8 +38,7 @@ class AsyncClaimService:
         """`ClaimService.check`, holding no thread while a match worker searches: the search is sent from here
         (`start_check` neither reads nor waits), its reply wakes this coroutine, and only the reads and writes
         after it take a thread. A thread held through the search (most of a check's time, most of it waiting
-        for the worker) capped the bot at a few checks at once, however idle the worker or the database. A
-        check the worker wrote down itself (an answer, suggestions: `ClaimService.settle_check`) takes none."""
+        for the worker) capped the bot at a few checks at once, however idle the worker or the database."""
         loop = asyncio.get_running_loop()
         searched = loop.create_future()
 
@@ -47,14 +46,7 @@ class AsyncClaimService:
             loop.call_soon_threadsafe(_settle, searched)
 
         started = self.service.start_check(
-            text=text,
-            user_id=user_id,
-            chat_id=chat_id,
-            chat_type=chat_type,
-            lang_hint=lang_hint,
-            queue=queue,
-            person=person,
-            notify=notify,
+            text=text, user_id=user_id, lang_hint=lang_hint, person=person, notify=notify
         )
         if started is None:  # no worker, or one that is behind: the whole check in a thread, as ever
             return await self._run(
@@ -71,10 +63,6 @@ class AsyncClaimService:
             await asyncio.wait_for(searched, matchpool.REPLY_TIMEOUT)
         except TimeoutError:
             started.give_up()
-        else:
-            settled = started.settled()  # the worker wrote it down: no thread at all
-            if settled is not None:
-                return settled
         return await self._run(
             self.service.finish_check,
             started,

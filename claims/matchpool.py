@@ -44,8 +44,6 @@ from claims.db import Database
 from claims.indexing import sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
 from claims.matching.index import snapshot
-from claims.settings import Settings
-from claims.views import CheckResult
 
 __all__ = ["MatchPool", "SearchCall"]
 
@@ -62,17 +60,12 @@ RESTART_AFTER = 30.0
 UNANSWERED_BYTES = 64 * 1024
 _READY = "ready"
 
-# Who a check is for, when the worker is to write it down after its search (`ClaimService.settle_check`):
-# (user_id, chat_id, chat_type, queue, whether to read the sender).
-Settle = tuple[int | None, int | None, str, bool, bool]
-# (merges not yet applied, a prepared query or None, the raw text, its language hint, how many hits, whom to
-# write the check down for or None)
-Request = tuple[list[tuple[int, int]], Query | None, str, str | None, int, Settle | None]
-# (the query searched, its hits as (claim_id, wording_id, score, tier), the check as written down or None):
-# plain tuples cross the pipe, and the bot's process makes the hits again. Unpickling Hit objects (a dataclass's
-# state and an enum member each) cost it three times as much (43 us against 15 us for a reply of 20 hits), on
-# the process that is the bottleneck.
-Reply = tuple[Query, list[tuple[int, int, float, str]], CheckResult | None]
+# (merges not yet applied, a prepared query or None, the raw text, its language hint, how many hits)
+Request = tuple[list[tuple[int, int]], Query | None, str, str | None, int]
+# (the query searched, its hits as (claim_id, wording_id, score, tier)): plain tuples cross the pipe, and the
+# bot's process makes the hits again. Unpickling Hit objects (a dataclass's state and an enum member each) cost
+# it three times as much (43 us against 15 us for a reply of 20 hits), on the process that is the bottleneck.
+Reply = tuple[Query, list[tuple[int, int, float, str]]]
 _TIERS = {tier.value: tier for tier in Tier}
 
 
@@ -116,24 +109,14 @@ def _own_matcher(config: MatchConfig, index_dir: Path | None) -> tuple[Matcher, 
 
 
 def _serve(
-    connection: Connection,
-    database_url: str,
-    timeout: float,
-    config: MatchConfig,
-    index_dir: Path | None,
-    settings: Settings | None,
+    connection: Connection, database_url: str, timeout: float, config: MatchConfig, index_dir: Path | None
 ) -> None:
     """A worker's life: open a copy of the bot's index or build one from the database, bring it up to date,
-    then answer searches (and write down the checks it is asked to) until told to stop."""
-    # Imported here: the service imports this module.
-    from claims.service import ClaimService
-
+    then answer searches until told to stop."""
     # Ctrl-C reaches the whole process group; the bot stops its workers itself, in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     db = Database(database_url, timeout=timeout)
     matcher, copy = _own_matcher(config, index_dir)
-    # The service's own code on the worker's database and index, for the checks the worker writes down.
-    service = ClaimService(db, settings, matcher=matcher) if settings is not None else None
     prepared = lru_cache(maxsize=4096)(prepare_query)  # as the service's: a rumour is prepared once
     unmerged: list[tuple[int, int]] = []
     try:
@@ -152,7 +135,7 @@ def _serve(
                 return  # the bot is gone
             if request is None:
                 return
-            merges, query, raw, lang_hint, limit, settle = request
+            merges, query, raw, lang_hint, limit = request
             unmerged.extend(merges)
             try:
                 # New rows first: a merge moves wordings written before it, which the service had indexed. Merges
@@ -167,15 +150,8 @@ def _serve(
                 hits = matcher.search(query, limit=limit) if not query.empty else []
             except Exception as exc:  # the service searches itself, and meets the error itself if it is real
                 connection.send(repr(exc))
-                continue
-            settled = None
-            if settle is not None and service is not None and not query.empty:
-                try:
-                    settled = service.settle_check(raw, query, hits, *settle)
-                except Exception as exc:  # the bot's process writes it down, and meets the error if real
-                    log.warning("match worker could not write a check down: %r", exc)
-            found = [(h.claim_id, h.wording_id, h.score, h.tier.value) for h in hits]
-            connection.send((query, found, settled))
+            else:
+                connection.send((query, [(h.claim_id, h.wording_id, h.score, h.tier.value) for h in hits]))
     finally:
         db.dispose()
         connection.close()
@@ -243,15 +219,13 @@ class MatchPool:
         config: MatchConfig,
         workers: int,
         index_dir: Path | None = None,
-        settings: Settings | None = None,
     ) -> None:
         """`index_dir`: the bot's persisted index (its INDEX_DIR), which workers copy by hard links instead of
-        indexing every wording again; None to build each worker's index from the database. `settings`: the
-        service's, for the checks workers write down (`submit(settle=...)`); without them they only search."""
+        indexing every wording again; None to build each worker's index from the database."""
         # "spawn": the bot runs threads (tantivy's, the service's pool), and forking a threaded process can
         # deadlock the child.
         self._context = multiprocessing.get_context("spawn")
-        self._args = (database_url, timeout, config, index_dir, settings)
+        self._args = (database_url, timeout, config, index_dir)
         self._index_dir = index_dir
         if index_dir is not None:
             _remove_stale_copies(index_dir)
@@ -379,19 +353,17 @@ class MatchPool:
         limit: int,
         notify: Callable[[], None] | None = None,
         block: bool = True,
-        settle: Settle | None = None,
     ) -> SearchCall | None:
         """Send a search to a worker without waiting for it; `result()` gives its outcome, and `notify` (called
         from another thread) says when it is there. None when no worker can take it, or, with `block=False`,
-        when sending might wait: the chosen worker already has `UNANSWERED_BYTES` of requests to answer.
-        `settle`: also write the check down after the search when it needs no queue (`settled()` gives it)."""
+        when sending might wait: the chosen worker already has `UNANSWERED_BYTES` of requests to answer."""
         with self._lock:
             usable = [worker for worker in self._workers if self._usable(worker)] if not self._closed else []
             if not usable:
                 return None
             worker = min(usable, key=lambda candidate: len(candidate.pending))
             merges = self._merges[worker.merges_seen :]
-            data = ForkingPickler.dumps((merges, query, text, lang_hint, limit, settle))
+            data = ForkingPickler.dumps((merges, query, text, lang_hint, limit))
             if not block and worker.sent_bytes - worker.answered_bytes + len(data) > UNANSWERED_BYTES:
                 return None
             worker.merges_seen += len(merges)
@@ -417,15 +389,8 @@ class MatchPool:
         if isinstance(call.reply, str):
             log.warning("match worker %s could not search: %s", call.worker.process.pid, call.reply)
             return None
-        query, hits, _ = call.reply
+        query, hits = call.reply
         return query, [Hit(claim, wording, score, _TIERS[tier]) for claim, wording, score, tier in hits]
-
-    @staticmethod
-    def settled(call: SearchCall) -> CheckResult | None:
-        """The check a worker wrote down after the search of `call` (`submit(settle=...)`), once its reply is in;
-        None before, and when it wrote nothing (the text is for the queue, or it could not)."""
-        reply = call.reply if call.done.is_set() else None
-        return reply[2] if isinstance(reply, tuple) else None
 
     def give_up(self, call: SearchCall) -> None:
         """Stop using the worker of a search that got no reply in `REPLY_TIMEOUT` seconds (it is killed, and

@@ -224,7 +224,6 @@ class ClaimService:
             config=self.matcher.config,
             workers=count,
             index_dir=self.matcher.index_dir,
-            settings=self.settings,
         )
         return True
 
@@ -302,22 +301,16 @@ class ClaimService:
         *,
         text: str,
         user_id: int | None,
-        chat_id: int | None = None,
-        chat_type: str = "private",
         lang_hint: str | None = None,
-        queue: bool = True,
         person: PersonView | None = None,
         notify: Callable[[], None],
     ) -> StartedCheck | None:
         """The first part of `check` for a caller that must not block (the bot's event loop): the text validated,
         a banned sender refused, and the search sent to a match worker, whose reply calls `notify` (from another
-        thread). Then `StartedCheck.settled`, or `finish_check`, where blocking is fine. It reads nothing: None
-        (call `check`) without a worker, or when sending might wait (a worker that is behind). Raises what `check`
-        raises for the text, and for a ban when the caller read the sender's `person`; else `finish_check` reads
-        them, before the check is written down, and refuses them there.
-
-        The worker also writes the check down when it needs no queue (an answer, suggestions: `settle_check`),
-        so the reads and writes of most checks leave this process too."""
+        thread). Then `finish_check`, where blocking is fine. It reads nothing: None (call `check`) without a
+        worker, or when sending might wait (a worker that is behind). Raises what `check` raises for the text,
+        and for a ban when the caller read the sender's `person`; else `finish_check` reads them, before the
+        check is written down, and refuses them there."""
         pool = self._pool
         if pool is None:
             return None
@@ -326,10 +319,7 @@ class ClaimService:
         if known is not None:
             self._refuse_banned(known.user_id, known)
         mark = self._index_mark()  # as in `check`
-        settle = (user_id, chat_id, chat_type, queue, known is None)
-        call = pool.submit(
-            text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH, notify=notify, block=False, settle=settle
-        )
+        call = pool.submit(text=raw, lang_hint=lang_hint, limit=SEARCH_DEPTH, notify=notify, block=False)
         if call is None:
             return None
         return StartedCheck(
@@ -347,9 +337,6 @@ class ClaimService:
     ) -> CheckResult:
         """The rest of a check begun with `start_check`, with its search's outcome (waited for if need be; a
         search the worker could not make is made here)."""
-        settled = started.settled()
-        if settled is not None:
-            return settled
         found = started.pool.result(started.call)
         read = self._refuse_banned(started.unread) if started.unread is not None else None
         result = self._checked(
@@ -381,67 +368,12 @@ class ClaimService:
         # Only matched hits are answered, offered or counted on: the others' claims are not read.
         hits = _matched(hits)
         pairs = self._live_claims(hits)
-        done = self._settled(
-            raw, query, pairs, user_id=user_id, chat_id=chat_id, chat_type=chat_type, queue=queue
-        )
-        if done is not None:
-            return done
-        return self._queue(
-            raw, query, user_id, chat_id, chat_type, searched=_Searched(mark, hits, bool(_similar(pairs)))
-        )
-
-    def settle_check(
-        self,
-        raw: str,
-        query: Query,
-        hits: list[Hit],
-        user_id: int | None,
-        chat_id: int | None,
-        chat_type: str,
-        queue: bool,
-        read: bool,
-    ) -> CheckResult | None:
-        """A searched check written down when it needs no queue: answered, or offered suggestions (or, with
-        `queue` off, logged as unmatched); None when its text is for the queue, which the caller's process
-        keeps (its lock, its index). A match worker calls it after its search (`start_check`), so that the
-        bot's process, one core at most, is left the rest. `read`: the caller did not read the sender: they
-        are read here (the result's `person`), and nothing is written for a banned one (None: the caller
-        refuses them)."""
-        person = self.person(user_id) if read and user_id is not None else None
-        if person is not None and person.banned:
-            return None
-        result = self._settled(
-            raw,
-            query,
-            self._live_claims(_matched(hits)),
-            user_id=user_id,
-            chat_id=chat_id,
-            chat_type=chat_type,
-            queue=queue,
-        )
-        return result if result is None or person is None else replace(result, person=person)
-
-    def _settled(
-        self,
-        raw: str,
-        query: Query,
-        pairs: list[tuple[Hit, ClaimRow]],
-        *,
-        user_id: int | None,
-        chat_id: int | None,
-        chat_type: str,
-        queue: bool,
-    ) -> CheckResult | None:
-        """The outcome of a check whose matched hits resolved to `pairs`, written down; None for the queue.
-        Nothing after a transaction's commit can fail but the building of the result (a worker's caller redoes
-        a check the worker could not finish)."""
         published = [(hit, claim) for hit, claim in pairs if claim.status == Status.PUBLISHED]
         private = chat_type == "private" and user_id is not None and chat_id is not None
         now = utcnow()
 
         if published and published[0][0].tier == Tier.ANSWER:
             hit, claim = published[0]
-            left_out = self.matcher.left_out(query, hit.claim_id)
             with self.db.transaction() as connection:
                 asked = self._add_ask(connection, claim.id, now)
                 subscribed = private and self._subscribe(connection, user_id, chat_id, claim.id)
@@ -463,7 +395,9 @@ class ClaimService:
                 text=query.text,
                 lang=query.lang,
                 submission_id=sub,
-                answer=Candidate(view, hit.score, str(hit.tier), left_out=left_out),
+                answer=Candidate(
+                    view, hit.score, str(hit.tier), left_out=self.matcher.left_out(query, hit.claim_id)
+                ),
                 subscribed=subscribed,
             )
 
@@ -481,7 +415,9 @@ class ClaimService:
                 outcome=outcome, text=query.text, lang=query.lang, submission_id=sub, suggestions=suggestions
             )
 
-        return None
+        return self._queue(
+            raw, query, user_id, chat_id, chat_type, searched=_Searched(mark, hits, bool(_similar(pairs)))
+        )
 
     def _offered(
         self, query: Query, views: Iterable[ClaimView], pairs: Iterable[tuple[Hit, ClaimRow]]
@@ -1634,11 +1570,6 @@ class StartedCheck(NamedTuple):
     def give_up(self) -> None:
         """The worker did not answer in time: stop using it (`finish_check` then searches here)."""
         self.pool.give_up(self.call)
-
-    def settled(self) -> CheckResult | None:
-        """The check as the worker wrote it down (`ClaimService.settle_check`), once its reply is in: nothing is
-        left to do but answer. None when the rest is `finish_check`'s (the queue, a worker that could not)."""
-        return self.pool.settled(self.call)
 
 
 class _Searched(NamedTuple):

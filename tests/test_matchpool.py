@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from claims import matchpool
 from claims.aio import AsyncClaimService
@@ -318,48 +317,3 @@ async def test_a_check_without_the_senders_row_reads_it_after_the_search_and_ref
     with pytest.raises(Banned):  # ...and refused once it is read, before anything is written
         pooled.finish_check(started, user_id=BOB, chat_id=BOB)
     assert len(pooled.log()) == logged
-
-
-async def test_the_worker_writes_down_answers_and_suggestions_and_the_bot_the_queue(
-    pooled: ClaimService,
-) -> None:
-    # An answered or offered check is written down by the worker, after its search: the bot's process, whose one
-    # core also serves Telegram, runs no statement for it. A text for the queue comes back to the bot's process,
-    # which keeps the queue's lock and its own index.
-    service = AsyncClaimService(pooled, threads=1)
-    pooled.set_language(user_id=ALICE, lang="fr")
-    asks = pooled.check(text=TEXTS[0], user_id=None).answer.claim.ask_count
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(pooled.db.engine, "before_cursor_execute", count)
-    try:
-        answered = await asyncio.wait_for(service.check(text=TEXTS[0], user_id=ALICE, chat_id=ALICE), 30)
-        suggested = await asyncio.wait_for(
-            service.check(text="Poutine va visiter Pyongyang", user_id=ALICE), 30
-        )
-        by_the_bot = list(statements)
-        queued = await asyncio.wait_for(service.check(text=TEXTS[3], user_id=BOB, chat_id=BOB), 30)
-    finally:
-        event.remove(pooled.db.engine, "before_cursor_execute", count)
-    assert (answered.outcome, suggested.outcome, queued.outcome) == (
-        Outcome.ANSWERED,
-        Outcome.SUGGESTED,
-        Outcome.QUEUED,
-    )
-    assert by_the_bot == []
-    assert len(statements) > 0  # the queue's, in the bot's process
-    # Written down as the service writes a check: the sender read (their language), the ask counted once, the
-    # person subscribed to the verdict, one line each in the claim log.
-    assert answered.person is not None and answered.person.language == "fr"
-    assert answered.subscribed and answered.answer.claim.ask_count == asks + 1
-    assert pooled.get_claim(answered.answer.claim.id).ask_count == asks + 1
-    assert suggested.suggestions and suggested.person is not None
-    logged = [(s.id, s.outcome, s.text) for s in pooled.log(limit=3)]
-    assert logged == [
-        (queued.submission_id, Outcome.QUEUED, TEXTS[3]),
-        (suggested.submission_id, Outcome.SUGGESTED, "Poutine va visiter Pyongyang"),
-        (answered.submission_id, Outcome.ANSWERED, TEXTS[0]),
-    ]
