@@ -21,7 +21,8 @@ Notifications fanned out by verdicts are counted, with their delay after the ver
 the CPU time of the bot process and its match workers (`--set MATCH_WORKERS=1`) over the phase (100% = one
 core), "load CPU" this process's (the stand-in and the people: on 2 cores, what the load generator takes the
 bot cannot have). The stand-in has no flood limit, so the bot runs with TELEGRAM_MAX_MESSAGES_PER_SECOND=0
-(`--set TELEGRAM_MAX_MESSAGES_PER_SECOND=30` shows Telegram's cap).
+(`--set TELEGRAM_MAX_MESSAGES_PER_SECOND=30` shows Telegram's cap). "host pace", before and after the phases,
+is this machine's speed on a fixed piece of Python (`harness.host_pace`): compare runs made at the same pace.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from harness import BotProcess, bot_env, database, load_claims, outcome_of  # noqa: E402
+from harness import BotProcess, bot_env, database, host_pace, load_claims, outcome_of  # noqa: E402
 from synthetic import Corpus  # noqa: E402
 
 from bot.standin import BotApiStandIn, Person, SentMessage, serve  # noqa: E402
@@ -311,6 +312,7 @@ async def measure(
                     timeout=600,
                     what=bot.tail,
                 )
+            pace = host_pace()
             crowd = Crowd(api, corpus, args.people, seed=7, shares=(args.unknown, args.verdicts))
             warm = asyncio.ensure_future(open_loop(crowd, min(args.rates[0], 100), args.warmup))
             await run_phase(crowd, bot, "warm-up", warm)
@@ -325,6 +327,11 @@ async def measure(
             report(kind, closed, f"closed loop, {args.concurrency} at once")
             if crowd.unmatched:
                 print(f"{'':<9}   {crowd.unmatched} messages matched no update")
+            after = host_pace()
+            print(
+                f"{kind:<9} host pace: {pace:.1f} ms before the phases, {after:.1f} ms after (`harness.host_pace`: "
+                "a fixed piece of Python; lower is faster, and the same code's figures move with it)"
+            )
         finally:
             code = await bot.stop()
             if code not in (0, -15):
