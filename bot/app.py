@@ -29,7 +29,7 @@ from bot.kinds import ADDRESSED, CHECKABLE, GROUPS, PRIVATE, TEXT_TO_CHECK
 from bot.request import AiohttpRequest
 from bot.updates import PerPersonUpdateProcessor
 from claims.aio import AsyncClaimService
-from claims.gcpause import gc_paused
+from claims.gcpause import gc_paused, settle_heap
 from claims.service import ClaimService
 from claims.settings import Settings
 from claims.views import Role
@@ -126,6 +126,8 @@ async def post_init(application: Application) -> None:
         # No thread waits for a worker's search (`AsyncClaimService.check`): `service_threads` says how many.
         data.service = AsyncClaimService(service, threads=data.settings.service_threads)
         data.owns_service = True
+        # Started: what the bot built so far lives as long as it does; the collector stops walking it.
+        settle_heap()
     await menus.set_default_menus(application.bot)
     for admin_id in sorted(data.settings.bot_admin_ids):
         await menus.set_staff_menu(application.bot, admin_id, Role.ADMIN)

@@ -41,6 +41,7 @@ from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from claims.db import Database
+from claims.gcpause import settle_heap
 from claims.indexing import sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
 from claims.matching.index import snapshot
@@ -125,6 +126,7 @@ def _serve(
         except Exception as exc:
             connection.send(f"could not build the index: {exc!r}")
             return
+        settle_heap()
         connection.send(
             (_READY, len(matcher), "a linked copy of the bot's index" if copy else "the database")
         )
