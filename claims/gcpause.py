@@ -25,7 +25,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-
 # The youngest generation's threshold once a process serves: CPython's 700 had the bot's process collect about
 # every dozen updates under load, and measured as a whole (benchmarks/README.md, "the cyclic collector") the
 # collector's CPU fell to a third at 10,000, with the same memory to within the few thousand objects it holds.
