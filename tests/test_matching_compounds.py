@@ -24,3 +24,21 @@ def test_a_handle_finds_the_claim_naming_the_person():
     )
     hits = matcher.search(prepare_query("I ain't dead im BIG UP — PNBROCK (@pnbrock) December 11, 2019"))
     assert hits[0].claim_id == 1
+
+
+def test_a_glued_word_is_cut_as_written_where_its_stem_hides_the_second_word():
+    # "cornflakes" stems to "cornflak", and "flak" is no indexed term; cut as written, "flakes" is "flake".
+    known = {"corn": 5, "flake": 2}
+    assert split_unknown(["cornflakes"], "en", lambda t: known.get(t, 0)) == ["corn", "flake"]
+
+
+def test_a_hashtag_finds_the_claim_written_in_two_words():
+    matcher = Matcher()
+    matcher.add_many(
+        [
+            (1, 1, "Kellogg's Corn Flakes were created to discourage masturbation", "en"),
+            (2, 2, "Google searches for phone numbers reveal home addresses", "en"),
+        ]
+    )
+    hits = matcher.search(prepare_query("Google “why were cornflakes invented” #cornflakes"))
+    assert hits and hits[0].claim_id == 1

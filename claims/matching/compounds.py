@@ -12,22 +12,30 @@ from collections.abc import Callable, Iterable
 
 from claims.matching.normalise import analyse
 
-__all__ = ["split_unknown"]
+__all__ = ["GATE_LENGTH", "split_unknown"]
 
 # Shorter terms are rarely two words, and every part must be a real word rather than a stray syllable.
 MIN_LENGTH = 6
 MIN_PART = 3
+# A query term this long, unknown to the index, is worth looking for as written: the stem of a word of
+# MIN_LENGTH letters or more keeps at least this many.
+GATE_LENGTH = 4
 
 
-def split_unknown(terms: Iterable[str], lang: str, doc_freq: Callable[[str], int]) -> list[str]:
-    """For each alphabetic term of `terms` absent from the index, the two indexed terms it splits into best."""
+def split_unknown(words: Iterable[str], lang: str, doc_freq: Callable[[str], int]) -> list[str]:
+    """For each alphabetic word of `words` whose term is absent from the index, the two indexed terms it splits
+    into best. Words as written (lowercased, not stemmed): a stem can end inside the second word, where no cut
+    finds it ("cornflakes" stems to "cornflak", while "flakes" is indexed as "flake")."""
     found: list[str] = []
-    for term in dict.fromkeys(terms):
-        if len(term) < MIN_LENGTH or not term.isalpha() or doc_freq(term) > 0:
+    for word in dict.fromkeys(words):
+        if len(word) < MIN_LENGTH or not word.isalpha():
+            continue
+        whole = analyse(word, lang)
+        if len(whole) != 1 or doc_freq(whole[0]) > 0:
             continue
         best: tuple[int, str, str] | None = None
-        for cut in range(MIN_PART, len(term) - MIN_PART + 1):
-            left, right = analyse(term[:cut], lang), analyse(term[cut:], lang)
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            left, right = analyse(word[:cut], lang), analyse(word[cut:], lang)
             if len(left) != 1 or len(right) != 1:
                 continue  # a stop word or nothing: not a split into two content words
             rarer = min(doc_freq(left[0]), doc_freq(right[0]))

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claims.matching.bulk import prepare_wording, prepare_wordings
-from claims.matching.compounds import split_unknown
+from claims.matching.cleaning import mentioned_names
+from claims.matching.compounds import GATE_LENGTH, split_unknown
 from claims.matching.config import MatchConfig
 from claims.matching.features import (
     FEATURE_NAMES,
@@ -31,7 +32,7 @@ from claims.matching.features import (
 )
 from claims.matching.index import StoredWording, TermIndex
 from claims.matching.model import Model
-from claims.matching.normalise import left_out_words, written_words
+from claims.matching.normalise import left_out_words, tokens, written_words
 from claims.matching.query import Query
 from claims.matching.results import Hit, Tier
 from claims.matching.weights import CROSSLINGUAL, LEXICAL, SEMANTIC
@@ -217,7 +218,12 @@ class Matcher:
     def _terms(self, query: Query) -> tuple[str, ...]:
         """What the index is asked for `query`: its words' terms, its names, and the known halves of glued words
         the index lacks."""
-        extra = query.names + tuple(split_unknown(query.terms, query.lang, self._index.doc_freq))
+        doc_freq = self._index.doc_freq
+        extra = query.names
+        if any(len(t) >= GATE_LENGTH and t.isalpha() and doc_freq(t) == 0 for t in query.terms):
+            # Cut as written, where the stem may hide the second word's ending ("cornflakes").
+            written = tokens(f"{query.text} {mentioned_names(query.raw)}")
+            extra += tuple(split_unknown(written, query.lang, doc_freq))
         return query.terms[: query.words] + extra
 
     def candidates(
