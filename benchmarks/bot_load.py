@@ -23,6 +23,8 @@ core), "load CPU" this process's (the stand-in and the people: on 2 cores, what 
 bot cannot have). The stand-in has no flood limit, so the bot runs with TELEGRAM_MAX_MESSAGES_PER_SECOND=0
 (`--set TELEGRAM_MAX_MESSAGES_PER_SECOND=30` shows Telegram's cap). "host pace", before and after the phases,
 is this machine's speed on a fixed piece of Python (`harness.host_pace`): compare runs made at the same pace.
+Each phase also reports the pace sampled every 3 s during it (`harness.pace_sampled`, another process, ~1% of
+a core): the host's slow spells come and go within a run, so compare phases, not runs.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import asyncio
 import random
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -43,7 +46,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from harness import BotProcess, bot_env, database, host_pace, load_claims, outcome_of  # noqa: E402
+from harness import (  # noqa: E402
+    BotProcess,
+    bot_env,
+    database,
+    host_pace,
+    load_claims,
+    outcome_of,
+    pace_between,
+    pace_sampled,
+)
 from synthetic import Corpus  # noqa: E402
 
 from bot.standin import BotApiStandIn, Person, SentMessage, serve  # noqa: E402
@@ -81,6 +93,7 @@ class Phase:
     worker_cpu: float = 0.0  # the match workers' share of `bot_cpu`
     load_cpu: float = 0.0
     others: list[str] = field(default_factory=list)
+    paces: list[float] = field(default_factory=list)  # `harness.host_pace` sampled during the phase
 
 
 class Crowd:
@@ -249,6 +262,11 @@ def report(kind: str, phase: Phase, label: str) -> None:
             f"{'':<9}   CPU per update: bot {per * main:.2f} ms, workers {per * phase.worker_cpu:.2f} ms, "
             f"load generator {per * phase.load_cpu:.2f} ms"
         )
+    if phase.paces:
+        print(
+            f"{'':<9}   host pace during the phase: median {statistics.median(phase.paces):.1f} ms "
+            f"({min(phase.paces):.1f}-{max(phase.paces):.1f}, {len(phase.paces)} samples)"
+        )
     if phase.others:
         print(f"{'':<9}   unrecognised replies: {phase.others}")
 
@@ -302,40 +320,45 @@ async def measure(
         )
         bot = BotProcess(env, scratch / f"bot-{kind}.log")
         await bot.start()
-        try:
-            await api.wait_for(lambda: api.polls > 0, timeout=120, what=bot.tail)
-            workers = int(env.get("MATCH_WORKERS", "0"))
-            if workers:
-                # Measure the workers, not the bot matching alone while they build their indexes.
-                await api.wait_for(
-                    lambda: bot.log.read_text(errors="replace").count("wordings indexed in") >= workers,
-                    timeout=600,
-                    what=bot.tail,
+        with pace_sampled() as paces:
+            try:
+                await api.wait_for(lambda: api.polls > 0, timeout=120, what=bot.tail)
+                workers = int(env.get("MATCH_WORKERS", "0"))
+                if workers:
+                    # Measure the workers, not the bot matching alone while they build their indexes.
+                    await api.wait_for(
+                        lambda: bot.log.read_text(errors="replace").count("wordings indexed in") >= workers,
+                        timeout=600,
+                        what=bot.tail,
+                    )
+                pace = host_pace()
+                crowd = Crowd(api, corpus, args.people, seed=7, shares=(args.unknown, args.verdicts))
+                warm = asyncio.ensure_future(open_loop(crowd, min(args.rates[0], 100), args.warmup))
+                await run_phase(crowd, bot, "warm-up", warm)
+                for rate in args.rates:
+                    profiler = await start_profiler(args, bot) if rate == args.rates[-1] else None
+                    opened = await run_phase(crowd, bot, "open", open_loop(crowd, rate, args.seconds))
+                    if profiler is not None:
+                        await profiler.wait()
+                    opened.paces = pace_between(paces, opened.started, opened.ended)
+                    report(kind, opened, f"open loop, {rate:g}/s")
+                    results[(kind, rate)] = opened
+                closed = await run_phase(
+                    crowd, bot, "closed", closed_loop(crowd, args.concurrency, args.seconds)
                 )
-            pace = host_pace()
-            crowd = Crowd(api, corpus, args.people, seed=7, shares=(args.unknown, args.verdicts))
-            warm = asyncio.ensure_future(open_loop(crowd, min(args.rates[0], 100), args.warmup))
-            await run_phase(crowd, bot, "warm-up", warm)
-            for rate in args.rates:
-                profiler = await start_profiler(args, bot) if rate == args.rates[-1] else None
-                opened = await run_phase(crowd, bot, "open", open_loop(crowd, rate, args.seconds))
-                if profiler is not None:
-                    await profiler.wait()
-                report(kind, opened, f"open loop, {rate:g}/s")
-                results[(kind, rate)] = opened
-            closed = await run_phase(crowd, bot, "closed", closed_loop(crowd, args.concurrency, args.seconds))
-            report(kind, closed, f"closed loop, {args.concurrency} at once")
-            if crowd.unmatched:
-                print(f"{'':<9}   {crowd.unmatched} messages matched no update")
-            after = host_pace()
-            print(
-                f"{kind:<9} host pace: {pace:.1f} ms before the phases, {after:.1f} ms after (`harness.host_pace`: "
-                "a fixed piece of Python; lower is faster, and the same code's figures move with it)"
-            )
-        finally:
-            code = await bot.stop()
-            if code not in (0, -15):
-                print(f"the bot exited with {code}:\n{bot.tail()}")
+                closed.paces = pace_between(paces, closed.started, closed.ended)
+                report(kind, closed, f"closed loop, {args.concurrency} at once")
+                if crowd.unmatched:
+                    print(f"{'':<9}   {crowd.unmatched} messages matched no update")
+                after = host_pace()
+                print(
+                    f"{kind:<9} host pace: {pace:.1f} ms before the phases, {after:.1f} ms after (`harness.host_pace`: "
+                    "a fixed piece of Python; lower is faster, and the same code's figures move with it)"
+                )
+            finally:
+                code = await bot.stop()
+                if code not in (0, -15):
+                    print(f"the bot exited with {code}:\n{bot.tail()}")
 
 
 async def main_async(args: argparse.Namespace) -> dict[tuple[str, float], Phase]:

@@ -77,3 +77,19 @@ def test_the_statements_benchmark_times_every_statement_of_the_checks(
     assert any(key.startswith("SELECT person.role") for key in calls)
     # The plans of the costliest reads: the index or table each reads.
     assert ("SEARCH " in out or "SCAN " in out) if kind == "sqlite" else "Execution Time" in out
+
+
+def test_the_host_pace_is_sampled_while_a_benchmark_runs() -> None:
+    import time
+
+    import harness
+
+    started = time.perf_counter()
+    with harness.pace_sampled(every=0.05) as samples:
+        deadline = time.monotonic() + 10
+        while len(samples) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    ended = time.perf_counter()
+    paces = harness.pace_between(samples, started, ended)
+    assert len(paces) >= 3 and all(pace > 0 for pace in paces)  # each a real measurement, in this window
+    assert harness.pace_between(samples, ended + 1, ended + 2) == []
