@@ -1,7 +1,8 @@
 """Glued words the index does not know are searched as the two indexed words they are made of."""
 
-from claims.matching import Matcher, prepare_query
+from claims.matching import prepare_query
 from claims.matching.compounds import split_unknown
+from tests.conftest import matcher_over
 
 KNOWN = {"pnb": 1, "rock": 40, "rap": 3, "shoot": 9, "dayton": 2}
 
@@ -15,11 +16,10 @@ def test_known_short_or_unsplittable_terms_are_left_alone():
 
 
 def test_a_handle_finds_the_claim_naming_the_person():
-    matcher = Matcher()
-    matcher.add_many(
+    matcher = matcher_over(
         [
-            (1, 1, "Rapper PnB Rock was shot and killed while buying shoes", "en"),
-            (2, 2, "A rock concert was cancelled because of a storm", "en"),
+            "Rapper PnB Rock was shot and killed while buying shoes",
+            "A rock concert was cancelled because of a storm",
         ]
     )
     hits = matcher.search(prepare_query("I ain't dead im BIG UP — PNBROCK (@pnbrock) December 11, 2019"))
@@ -33,11 +33,10 @@ def test_a_glued_word_is_cut_as_written_where_its_stem_hides_the_second_word():
 
 
 def test_a_hashtag_finds_the_claim_written_in_two_words():
-    matcher = Matcher()
-    matcher.add_many(
+    matcher = matcher_over(
         [
-            (1, 1, "Kellogg's Corn Flakes were created to discourage masturbation", "en"),
-            (2, 2, "Google searches for phone numbers reveal home addresses", "en"),
+            "Kellogg's Corn Flakes were created to discourage masturbation",
+            "Google searches for phone numbers reveal home addresses",
         ]
     )
     hits = matcher.search(prepare_query("Google “why were cornflakes invented” #cornflakes"))
