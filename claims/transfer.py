@@ -303,30 +303,29 @@ def _bulk_insert(session: Session, model: type, rows: list[dict]) -> None:
     for name in names:
         values = [row[name] for row in rows]
         convert = _converter(table_columns[name].type, sqlite_db)
-        if convert is not None:
-            values = [None if v is None else convert(v) for v in values]
-        columns.append(values)
+        columns.append(values if convert is None else convert(values))
     conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 
 
-def _converter(kind: object, sqlite_db: bool) -> Callable[[Any], Any] | None:
-    """How a value of a column of type `kind` goes to the driver, or None when it goes as it is."""
+def _converter(kind: object, sqlite_db: bool) -> Callable[[list[Any]], list[Any]] | None:
+    """How a column of type `kind` goes to the driver (its values converted in one call), or None when as it is."""
     if isinstance(kind, TypeDecorator):
         kind = kind.impl  # SQLModel's UTCDateTime is a DateTime underneath
     if isinstance(kind, sqltypes.JSON):
-        return lambda v: json.dumps(v) if isinstance(v, list | dict) else v
+        return lambda values: [json.dumps(v) if isinstance(v, list | dict) else v for v in values]
     if isinstance(kind, sqltypes.DateTime) and sqlite_db:
-        # The same text SQLAlchemy writes for SQLite (UTC, microseconds); most rows share `now`, so memoised.
-        cache: dict[datetime, str] = {}
-
-        def convert(v: datetime) -> str:
-            text = cache.get(v)
-            if text is None:
-                text = cache[v] = v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-            return text
-
-        return convert
+        return _sqlite_datetimes
     return None
+
+
+def _sqlite_datetimes(values: list[datetime | None]) -> list[str | None]:
+    """The text SQLAlchemy writes for SQLite (UTC, microseconds). Most rows share `now`: each distinct value is
+    converted once and the column mapped through a dict (datetimes keep their hash)."""
+    texts = dict.fromkeys(values)
+    for value in texts:
+        if value is not None:
+            texts[value] = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return list(map(texts.__getitem__, values))
 
 
 def _reserve_ids(session: Session, table: str, count: int, floor: int = 0) -> list[int]:
