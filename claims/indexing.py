@@ -15,18 +15,16 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import col
 
-from claims.db import Database
+from claims.db import Database, DriverSQL
 from claims.matching import Matcher
 from claims.models import Wording
 
 __all__ = ["WORDINGS_PAGE", "repair_matcher", "sync_matcher"]
 
 WORDINGS_PAGE = 50_000
-_WORDINGS_AFTER = (
-    core_select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
-    .where(col(Wording.id) > bindparam("after"))
-    .order_by(col(Wording.id))
-    .limit(WORDINGS_PAGE)
+# Run before every search, by the service and by each match worker: handed to the driver as it is (DriverSQL).
+_WORDINGS_AFTER = DriverSQL(
+    f"SELECT id, claim_id, text, lang FROM {Wording.__tablename__} WHERE id > :after ORDER BY id LIMIT {WORDINGS_PAGE}"
 )
 
 _COUNT_UP_TO = core_select(func.count()).select_from(Wording).where(col(Wording.id) <= bindparam("watermark"))
@@ -39,7 +37,7 @@ Row = tuple[int, int, str, str | None]
 
 def _page(db: Database, watermark: int) -> list[Row]:
     """`(id, claim_id, text, lang)` of the first `WORDINGS_PAGE` wordings above `watermark`."""
-    return [(r[0], r[1], r[2], r[3]) for r in db.rows(_WORDINGS_AFTER, {"after": watermark})]
+    return [tuple(row) for row in db.rows(_WORDINGS_AFTER, {"after": watermark})]
 
 
 def _pages_from(db: Database, page: list[Row]) -> Iterator[Row]:

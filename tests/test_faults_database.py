@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 
-from claims.db import Database, upgrade
+from claims.db import Database, DriverSQL, upgrade
 from claims.errors import DatabaseUnavailable
 from claims.service import ClaimService
 from claims.settings import Settings
@@ -55,6 +55,8 @@ def test_locked_sqlite_gives_unavailable_then_recovers(tmp_path: Path) -> None:
         blocker.execute("BEGIN EXCLUSIVE")
         with pytest.raises(DatabaseUnavailable):
             service.check(text=TEXT, user_id=1, chat_id=1)
+        with pytest.raises(DatabaseUnavailable):
+            service.db.rows(DriverSQL("SELECT count(*) FROM wording WHERE id > :after"), {"after": 0})
         blocker.execute("ROLLBACK")
         assert service.check(text=TEXT, user_id=1, chat_id=1).outcome == Outcome.QUEUED
     finally:
@@ -62,7 +64,10 @@ def test_locked_sqlite_gives_unavailable_then_recovers(tmp_path: Path) -> None:
         service.close()
 
 
-def test_postgres_restarted_under_kept_connections_answers_the_next_read(cluster: Cluster) -> None:
+@pytest.mark.parametrize("through", [text, DriverSQL], ids=["sqlalchemy", "driver"])
+def test_postgres_restarted_under_kept_connections_answers_the_next_read(
+    cluster: Cluster, through: type[TextClause] | type[DriverSQL]
+) -> None:
     db = Database(cluster.url, timeout=2)
     try:
         # Three connections kept idle by reads made at once (the server will have dropped them all).
@@ -71,14 +76,14 @@ def test_postgres_restarted_under_kept_connections_answers_the_next_read(cluster
 
             def read(_: int) -> int:
                 barrier.wait(10)
-                return db.rows(text("SELECT 1 FROM pg_sleep(0.2)"))[0][0]
+                return db.rows(through("SELECT 1 FROM pg_sleep(:t)"), {"t": 0.2})[0][0]
 
             assert list(pool.map(read, range(3))) == [1, 1, 1]
         cluster.stop()
         with pytest.raises(DatabaseUnavailable):
-            db.rows(text("SELECT 1"))
+            db.rows(through("SELECT 1"))
         cluster.start()
         # The first read meets a dropped connection, replaces it and runs again: nobody sees the restart.
-        assert [db.rows(text("SELECT 1"))[0][0] for _ in range(3)] == [1, 1, 1]
+        assert [db.rows(through("SELECT 1"))[0][0] for _ in range(3)] == [1, 1, 1]
     finally:
         db.dispose()
