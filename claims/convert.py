@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from claims.db import Prepared, run_prepared
 from claims.models import Claim, Source, Submission, Subscription, Verdict, Wording
 from claims.ratings import Rating
 from claims.views import (
@@ -45,7 +46,8 @@ _VERDICTS_WITH_SOURCES = (
     .order_by(_VERDICT.c.id, _SOURCE.c.position, _SOURCE.c.id)
 )
 _VERDICTS_OF_CLAIMS = _VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id.in_(bindparam("ids", expanding=True)))
-_VERDICTS_OF_CLAIM = _VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id == bindparam("claim"))
+# Every answer reads it: prepared for the driver (`Prepared`).
+_VERDICTS_OF_CLAIM = Prepared(_VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id == bindparam("claim")))
 
 
 def verdict_views(session: Session, verdicts: Sequence[Verdict | Row]) -> list[VerdictView]:
@@ -78,7 +80,7 @@ def _verdict_view(v: Verdict | Row, sources: tuple[SourceView, ...]) -> VerdictV
 def _verdicts_of(connection: Connection, claim_ids: list[int]) -> dict[int, list[VerdictView]]:
     """Each claim's verdicts (oldest first) with their sources, read in one statement."""
     if len(claim_ids) == 1:
-        rows = connection.execute(_VERDICTS_OF_CLAIM, {"claim": claim_ids[0]})
+        rows = run_prepared(connection, _VERDICTS_OF_CLAIM, {"claim": claim_ids[0]})
     else:
         rows = connection.execute(_VERDICTS_OF_CLAIMS, {"ids": claim_ids})
     grouped: dict[int, list[tuple[Row, list[SourceView]]]] = defaultdict(list)

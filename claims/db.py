@@ -8,19 +8,20 @@ keeps the CLI, the bot and the tests on the same code.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
@@ -41,23 +42,116 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-class DriverSQL:
-    """One read statement handed to the database driver as it is, for `Database.rows`: no compilation, no
-    conversion of parameters or values, so only for statements whose columns and parameters are numbers and
-    text. Written with `:name` parameters (SQLite's style; rewritten as `%(name)s` for psycopg).
+class Prepared:
+    """A Core statement compiled once per dialect and run on the driver's own cursor (`Database.rows`,
+    `run_prepared`). Parameters and values are converted by the columns' own types (`bind_processor`,
+    `result_processor`), as SQLAlchemy converts them; rows come back as named tuples. The cursor events
+    (`before_cursor_execute`, `after_cursor_execute`) are dispatched to whoever listens; no others.
 
-    It is for the statement a process runs before every search (is anything new in the wordings table?):
-    through SQLAlchemy Core it cost ~200 us of CPU in a match worker under load, ~25 us in a tight loop (a
-    process whose caches the search keeps filling runs the library's path cold), against ~4 us here."""
+    For the few statements that run on every check (the sender's row, the claim log's insert, the answer's
+    verdict, the wordings sync before each search). Inside the running bot SQLAlchemy's execution path around a
+    statement cost ~70 us of CPU on top of the driver's ~30 us (benchmarks/README.md, "SQLAlchemy's cost per
+    statement"): a process that runs PTB, aiohttp and the event loop between two statements runs that long
+    path with cold caches, where a tight loop measures ~20 us.
 
-    __slots__ = ("pyformat", "sql")
+    `column_keys`: for an INSERT, the columns its parameters give (the statement is compiled for those)."""
 
-    def __init__(self, sql: str) -> None:
-        self.sql = sql
-        self.pyformat = re.sub(r":([a-z_]+)", r"%(\1)s", sql)
+    __slots__ = ("_plans", "column_keys", "statement")
+
+    def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None) -> None:
+        self.statement = statement
+        self.column_keys = list(column_keys) if column_keys is not None else None
+        self._plans: dict[str, _Plan] = {}
+
+    def plan(self, dialect: Dialect) -> _Plan:
+        """What running it on `dialect` takes, worked out once."""
+        plan = self._plans.get(dialect.name)
+        if plan is None:
+            plan = self._plans[dialect.name] = _Plan.of(self.statement, dialect, self.column_keys)
+        return plan
 
     def __repr__(self) -> str:
-        return f"DriverSQL({self.sql!r})"
+        return f"Prepared({type(self.statement).__name__}, {self.column_keys!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    sql: str
+    defaults: dict[str, Any]  # every parameter, with the value the statement itself gives (a literal) or None
+    processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # parameters the driver takes converted
+    positional: tuple[str, ...] | None  # parameter names in order, for a driver taking `?`; None: by name
+    row: type[tuple] | None  # a named tuple of the columns it returns; None: plain tuples (text, or no rows)
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # columns whose values are converted
+
+    @classmethod
+    def of(cls, statement: Executable, dialect: Dialect, column_keys: list[str] | None) -> _Plan:
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys)  # type: ignore[attr-defined]
+        processors = []
+        for bind, name in compiled.bind_names.items():  # the names the SQL uses (anonymous ones rendered)
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((name, process))
+        columns = list(
+            getattr(statement, "selected_columns", None) or getattr(statement, "exported_columns", ())
+        )
+        results = []
+        for index, column in enumerate(columns):
+            process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if process is not None:
+                results.append((index, process))
+        return cls(
+            sql=compiled.string,
+            defaults=compiled.construct_params(_check=False),
+            processors=tuple(processors),
+            positional=tuple(compiled.positiontup) if compiled.positional else None,
+            row=namedtuple("Row", [column.key for column in columns]) if columns else None,  # type: ignore[misc]
+            results=tuple(results),
+        )
+
+
+def run_prepared(executor: Connection | Session, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
+    """Run `prepared` on a connection, or on a session's connection (inside its transaction); its rows."""
+    connection = executor.connection() if isinstance(executor, Session) else executor
+    return _run_prepared(connection, prepared, params)
+
+
+def _run_prepared(connection: Connection, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
+    """The driver runs it; its errors come out as SQLAlchemy's would (`DBAPIError` and its kinds, marked
+    invalidated when the connection was lost, which then invalidates it)."""
+    dialect = connection.dialect
+    plan = prepared.plan(dialect)
+    values = {**plan.defaults, **params}
+    for name, process in plan.processors:
+        values[name] = process(values[name])
+    arguments: Any = values if plan.positional is None else tuple([values[name] for name in plan.positional])
+    dbapi_connection = connection.connection
+    cursor = dbapi_connection.cursor()
+    dispatch = (
+        connection.dispatch
+    )  # statement counters and timers (tests, benchmarks/statements.py) see it too
+    try:
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(connection, cursor, plan.sql, arguments, None, False)
+        cursor.execute(plan.sql, arguments)
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(connection, cursor, plan.sql, arguments, None, False)
+        rows = cursor.fetchall() if cursor.description is not None else []
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(exc, dbapi_connection, cursor)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            plan.sql, arguments, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
+        ) from exc
+    finally:
+        cursor.close()
+    if plan.results:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for index, process in plan.results:
+                row[index] = process(row[index])
+    make = plan.row._make if plan.row is not None else tuple
+    return [make(row) for row in rows]
 
 
 def make_engine(url: str, *, timeout: float = 5.0) -> Engine:
@@ -225,7 +319,7 @@ class Database:
             yield session
 
     def rows(
-        self, statement: Executable | DriverSQL, params: Mapping[str, Any] | None = None
+        self, statement: Executable | Prepared, params: Mapping[str, Any] | None = None
     ) -> Sequence[Row[Any] | tuple[Any, ...]]:
         """Every row of one read statement: the hot path's small reads (Core statements, no ORM session, which
         costs several times the query itself for a one-row lookup). The statement sees the database as of its
@@ -234,8 +328,8 @@ class Database:
         run once more, so a read only fails while the database is down."""
         if not self._reuse_reads:
             with self._guard(), self._read_engine.connect() as connection:
-                if isinstance(statement, DriverSQL):
-                    return _driver_rows(connection, statement, params or {})
+                if isinstance(statement, Prepared):
+                    return _run_prepared(connection, statement, params or {})
                 return connection.execute(statement, params).all()
         retried = False
         while True:
@@ -244,8 +338,8 @@ class Database:
             try:
                 connection = _take(self._idle_reads, self._read_engine)
                 found = (
-                    _driver_rows(connection, statement, params or {})
-                    if isinstance(statement, DriverSQL)
+                    _run_prepared(connection, statement, params or {})
+                    if isinstance(statement, Prepared)
                     else connection.execute(statement, params).all()
                 )
             except DBAPIError as exc:
@@ -336,27 +430,6 @@ class Database:
         _close_all(self._idle_reads)
         _close_all(self._idle_writes)
         self.engine.dispose()
-
-
-def _driver_rows(connection: Connection, statement: DriverSQL, params: Mapping[str, Any]) -> list[tuple]:
-    """Run `statement` on the driver's connection under `connection`; its errors come out as SQLAlchemy's
-    would (`DBAPIError`, marked invalidated when the connection was lost, which then invalidates it)."""
-    dialect = connection.dialect
-    sql = statement.sql if dialect.paramstyle in ("named", "qmark") else statement.pyformat
-    dbapi_connection = connection.connection
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-    except dialect.loaded_dbapi.Error as exc:
-        lost = dialect.is_disconnect(exc, dbapi_connection, cursor)
-        if lost:
-            connection.invalidate(exc)
-        raise DBAPIError.instance(
-            sql, params, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
-        ) from exc
-    finally:
-        cursor.close()
 
 
 def _unavailable(exc: DBAPIError) -> DatabaseUnavailable | None:

@@ -15,16 +15,19 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import col
 
-from claims.db import Database, DriverSQL
+from claims.db import Database, Prepared
 from claims.matching import Matcher
 from claims.models import Wording
 
 __all__ = ["WORDINGS_PAGE", "repair_matcher", "sync_matcher"]
 
 WORDINGS_PAGE = 50_000
-# Run before every search, by the service and by each match worker: handed to the driver as it is (DriverSQL).
-_WORDINGS_AFTER = DriverSQL(
-    f"SELECT id, claim_id, text, lang FROM {Wording.__tablename__} WHERE id > :after ORDER BY id LIMIT {WORDINGS_PAGE}"
+# Run before every search, by the service and by each match worker: prepared for the driver (`Prepared`).
+_WORDINGS_AFTER = Prepared(
+    core_select(Wording.id, Wording.claim_id, Wording.text, Wording.lang)
+    .where(col(Wording.id) > bindparam("after"))
+    .order_by(col(Wording.id))
+    .limit(WORDINGS_PAGE)
 )
 
 _COUNT_UP_TO = core_select(func.count()).select_from(Wording).where(col(Wording.id) <= bindparam("watermark"))

@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from claims import transfer
 from claims.convert import as_connection, claim_view, claim_views, submission_views, verdict_views
-from claims.db import Database, advisory_xact_lock, hold_wording_ids, upgrade
+from claims.db import Database, Prepared, advisory_xact_lock, hold_wording_ids, run_prepared, upgrade
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from claims.indexing import repair_matcher, sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
@@ -75,9 +75,13 @@ MAX_ROW_ID = 2**31 - 1
 QUEUE_LOCK_KEY = 7_204_117  # PostgreSQL advisory lock serialising "is it pending already? else create"
 
 # The hot path's lookups, built once: plain Core statements on a connection, no ORM session or identity map.
-_PERSON = core_select(
-    Person.role, Person.banned, Person.language, Person.granted_by, Person.granted_at
-).where(col(Person.user_id) == bindparam("user_id"))
+# The statements every check runs are prepared for the driver (`Prepared`: SQLAlchemy's path around each cost
+# more than the statement, in the running bot).
+_PERSON = Prepared(
+    core_select(Person.role, Person.banned, Person.language, Person.granted_by, Person.granted_at).where(
+        col(Person.user_id) == bindparam("user_id")
+    )
+)
 _CLAIM_TABLE, _SUBSCRIPTION_TABLE = Claim.__table__, Subscription.__table__
 _WORDING_TABLE, _SUBMISSION_TABLE = Wording.__table__, Submission.__table__
 # What a claim's view needs (not its appearances: a JSON column decoded for nothing on every candidate).
@@ -90,7 +94,7 @@ _LIVE = core_select(_CLAIM_TABLE.c.id, _CLAIM_TABLE.c.status, _CLAIM_TABLE.c.mer
 )
 _ASKED_AT = bindparam("asked_at", type_=_CLAIM_TABLE.c.last_asked_at.type)
 # One UPDATE, so concurrent asks on PostgreSQL never lose a count; it returns the claim's row as it is after.
-_ADD_ASK = (
+_ADD_ASK = Prepared(
     update(_CLAIM_TABLE)
     .where(_CLAIM_TABLE.c.id == bindparam("claim"))
     .values(
@@ -105,7 +109,10 @@ _TAKE_ASK = (
     .where(_CLAIM_TABLE.c.id == bindparam("claim"), _CLAIM_TABLE.c.ask_count > 0)
     .values(ask_count=_CLAIM_TABLE.c.ask_count - 1)
 )
-_RECORD = insert(_SUBMISSION_TABLE).returning(_SUBMISSION_TABLE.c.id)
+_RECORD = Prepared(
+    insert(_SUBMISSION_TABLE).returning(_SUBMISSION_TABLE.c.id),
+    ["created_at", "user_id", "chat_id", "chat_type", "text", "lang", "outcome", "claim_id", "score"],
+)
 # The queue's statements (one transaction per queued text, under the queue's lock): Core on the session's
 # connection, each claim row read back by the statement that writes it (RETURNING), not by a SELECT after it.
 # The claim a text repeats exactly: pending, rejected or merged, i.e. every status but published, written as
@@ -193,8 +200,12 @@ class ClaimService:
         self._pool: MatchPool | None = None
         # One upsert: a new subscription, or the old one active again and pointing at this chat.
         upsert = (sqlite if db.sqlite else postgresql).insert(_SUBSCRIPTION_TABLE)
-        self._subscribe_statement = upsert.on_conflict_do_update(
-            index_elements=["user_id", "claim_id"], set_={"active": True, "chat_id": upsert.excluded.chat_id}
+        self._subscribe_statement = Prepared(
+            upsert.on_conflict_do_update(
+                index_elements=["user_id", "claim_id"],
+                set_={"active": True, "chat_id": upsert.excluded.chat_id},
+            ),
+            ["user_id", "chat_id", "claim_id", "active", "created_at"],
         )
         # The index is brought up to date by the first search (or `sync_index`, which the bot calls as it
         # starts), not here: a CLI command that never searches must not index a whole database it will
@@ -1370,10 +1381,12 @@ class ClaimService:
     def _add_ask(session: Executor, claim_id: int, now: datetime) -> Row:
         """Count one more ask on the claim; its row as it is after. A Core statement built once: a claim object
         loaded in the same session is not updated (read it afresh)."""
-        return session.execute(_ADD_ASK, {"claim": claim_id, "asked_at": now}).one()
+        (row,) = run_prepared(session, _ADD_ASK, {"claim": claim_id, "asked_at": now})
+        return row
 
     def _subscribe(self, session: Executor, user_id: int, chat_id: int, claim_id: int) -> bool:
-        session.execute(
+        run_prepared(
+            session,
             self._subscribe_statement,
             {
                 "user_id": user_id,
@@ -1404,7 +1417,8 @@ class ClaimService:
         now: datetime,
     ) -> int:
         # A Core insert: the claim log's row is never read back as an object, so the unit of work is not needed.
-        return session.execute(
+        return run_prepared(
+            session,
             _RECORD,
             {
                 "created_at": now,
@@ -1417,7 +1431,7 @@ class ClaimService:
                 "claim_id": claim_id,
                 "score": round(score, 4) if score is not None else None,
             },
-        ).scalar_one()
+        )[0][0]
 
     def _enqueue(
         self, session: Session, claim_id: int, kind: str, event_key: str, now: datetime

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import TextClause, text
 
-from claims.db import Database, DriverSQL, upgrade
+from claims.db import Database, Prepared, upgrade
 from claims.errors import DatabaseUnavailable
 from claims.service import ClaimService
 from claims.settings import Settings
@@ -56,7 +56,7 @@ def test_locked_sqlite_gives_unavailable_then_recovers(tmp_path: Path) -> None:
         with pytest.raises(DatabaseUnavailable):
             service.check(text=TEXT, user_id=1, chat_id=1)
         with pytest.raises(DatabaseUnavailable):
-            service.db.rows(DriverSQL("SELECT count(*) FROM wording WHERE id > :after"), {"after": 0})
+            service.db.rows(Prepared(text("SELECT count(*) FROM wording WHERE id > :after")), {"after": 0})
         blocker.execute("ROLLBACK")
         assert service.check(text=TEXT, user_id=1, chat_id=1).outcome == Outcome.QUEUED
     finally:
@@ -64,9 +64,9 @@ def test_locked_sqlite_gives_unavailable_then_recovers(tmp_path: Path) -> None:
         service.close()
 
 
-@pytest.mark.parametrize("through", [text, DriverSQL], ids=["sqlalchemy", "driver"])
+@pytest.mark.parametrize("through", [text, lambda sql: Prepared(text(sql))], ids=["sqlalchemy", "prepared"])
 def test_postgres_restarted_under_kept_connections_answers_the_next_read(
-    cluster: Cluster, through: type[TextClause] | type[DriverSQL]
+    cluster: Cluster, through: Callable[[str], TextClause | Prepared]
 ) -> None:
     db = Database(cluster.url, timeout=2)
     try:
