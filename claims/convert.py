@@ -45,7 +45,9 @@ _VERDICTS_WITH_SOURCES = (
     .select_from(_VERDICT.outerjoin(_SOURCE, _SOURCE.c.verdict_id == _VERDICT.c.id))
     .order_by(_VERDICT.c.id, _SOURCE.c.position, _SOURCE.c.id)
 )
-_VERDICTS_OF_CLAIMS = _VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id.in_(bindparam("ids", expanding=True)))
+_VERDICTS_OF_CLAIMS = Prepared(
+    _VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id.in_(bindparam("ids", expanding=True)))
+)
 # Every answer reads it: prepared for the driver (`Prepared`).
 _VERDICTS_OF_CLAIM = Prepared(_VERDICTS_WITH_SOURCES.where(_VERDICT.c.claim_id == bindparam("claim")))
 
@@ -82,7 +84,7 @@ def _verdicts_of(connection: Connection, claim_ids: list[int]) -> dict[int, list
     if len(claim_ids) == 1:
         rows = run_prepared(connection, _VERDICTS_OF_CLAIM, {"claim": claim_ids[0]})
     else:
-        rows = connection.execute(_VERDICTS_OF_CLAIMS, {"ids": claim_ids})
+        rows = run_prepared(connection, _VERDICTS_OF_CLAIMS, {"ids": claim_ids})
     grouped: dict[int, list[tuple[Row, list[SourceView]]]] = defaultdict(list)
     last: tuple[Row, list[SourceView]] | None = None
     for row in rows:

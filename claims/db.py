@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event, text
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import Compiled, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
@@ -54,20 +54,27 @@ class Prepared:
     statement"): a process that runs PTB, aiohttp and the event loop between two statements runs that long
     path with cold caches, where a tight loop measures ~20 us.
 
-    `column_keys`: for an INSERT, the columns its parameters give (the statement is compiled for those)."""
+    `column_keys`: for an INSERT, the columns its parameters give (the statement is compiled for those). An
+    expanding parameter (`IN` a list) is written out for each length of list it is given, once per length."""
 
-    __slots__ = ("_plans", "column_keys", "statement")
+    __slots__ = ("_expanding", "_plans", "column_keys", "statement")
 
     def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None) -> None:
         self.statement = statement
         self.column_keys = list(column_keys) if column_keys is not None else None
-        self._plans: dict[str, _Plan] = {}
+        self._plans: dict[tuple, _Plan] = {}
+        self._expanding: tuple[str, ...] | None = None  # its expanding parameters, known once compiled
 
-    def plan(self, dialect: Dialect) -> _Plan:
-        """What running it on `dialect` takes, worked out once."""
-        plan = self._plans.get(dialect.name)
+    def plan(self, dialect: Dialect, params: Mapping[str, Any]) -> _Plan:
+        """What running it on `dialect` with `params` takes, worked out once (per length of list given to an
+        expanding parameter)."""
+        key = (dialect.name, *(len(params[name]) for name in self._expanding or ()))
+        plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[dialect.name] = _Plan.of(self.statement, dialect, self.column_keys)
+            compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)  # type: ignore[attr-defined]
+            self._expanding = tuple(bind.key for bind in compiled.bind_names if bind.expanding)
+            key = (dialect.name, *(len(params[name]) for name in self._expanding))
+            plan = self._plans[key] = _Plan.of(self.statement, compiled, dialect, self._expanding, params)
         return plan
 
     def __repr__(self) -> str:
@@ -78,19 +85,31 @@ class Prepared:
 class _Plan:
     sql: str
     defaults: dict[str, Any]  # every parameter, with the value the statement itself gives (a literal) or None
+    expansions: tuple[tuple[str, tuple[str, ...]], ...]  # an expanding parameter: the names its items take
     processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # parameters the driver takes converted
     positional: tuple[str, ...] | None  # parameter names in order, for a driver taking `?`; None: by name
     row: type[tuple] | None  # a named tuple of the columns it returns; None: plain tuples (text, or no rows)
     results: tuple[tuple[int, Callable[[Any], Any]], ...]  # columns whose values are converted
 
     @classmethod
-    def of(cls, statement: Executable, dialect: Dialect, column_keys: list[str] | None) -> _Plan:
-        compiled = statement.compile(dialect=dialect, column_keys=column_keys)  # type: ignore[attr-defined]
+    def of(
+        cls,
+        statement: Executable,
+        compiled: Compiled,
+        dialect: Dialect,
+        expanding: tuple[str, ...],
+        params: Mapping[str, Any],
+    ) -> _Plan:
+        sql, positional = compiled.string, compiled.positiontup if compiled.positional else None  # type: ignore[attr-defined]
+        expansions: dict[str, list[str]] = {}
+        if expanding:
+            state = compiled.construct_expanded_state({name: list(params[name]) for name in expanding})  # type: ignore[attr-defined]
+            sql, positional, expansions = state.statement, state.positiontup, state.parameter_expansion
         processors = []
-        for bind, name in compiled.bind_names.items():  # the names the SQL uses (anonymous ones rendered)
+        for bind, name in compiled.bind_names.items():  # type: ignore[attr-defined]
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                processors.append((name, process))
+            if process is not None:  # an expanding parameter's items take its type's conversion
+                processors += [(item, process) for item in expansions.get(bind.key, [name])]
         columns = list(
             getattr(statement, "selected_columns", None) or getattr(statement, "exported_columns", ())
         )
@@ -99,11 +118,13 @@ class _Plan:
             process = column.type.dialect_impl(dialect).result_processor(dialect, None)
             if process is not None:
                 results.append((index, process))
+        defaults = compiled.construct_params(_check=False)  # type: ignore[attr-defined]
         return cls(
-            sql=compiled.string,
-            defaults=compiled.construct_params(_check=False),
+            sql=sql,
+            defaults={name: value for name, value in defaults.items() if name not in expansions},
+            expansions=tuple((name, tuple(items)) for name, items in expansions.items()),
             processors=tuple(processors),
-            positional=tuple(compiled.positiontup) if compiled.positional else None,
+            positional=tuple(positional) if positional is not None else None,
             row=namedtuple("Row", [column.key for column in columns]) if columns else None,  # type: ignore[misc]
             results=tuple(results),
         )
@@ -119,16 +140,17 @@ def _run_prepared(connection: Connection, prepared: Prepared, params: Mapping[st
     """The driver runs it; its errors come out as SQLAlchemy's would (`DBAPIError` and its kinds, marked
     invalidated when the connection was lost, which then invalidates it)."""
     dialect = connection.dialect
-    plan = prepared.plan(dialect)
+    plan = prepared.plan(dialect, params)
     values = {**plan.defaults, **params}
+    for name, items in plan.expansions:
+        values.update(zip(items, values.pop(name), strict=True))
     for name, process in plan.processors:
         values[name] = process(values[name])
     arguments: Any = values if plan.positional is None else tuple([values[name] for name in plan.positional])
     dbapi_connection = connection.connection
     cursor = dbapi_connection.cursor()
-    dispatch = (
-        connection.dispatch
-    )  # statement counters and timers (tests, benchmarks/statements.py) see it too
+    # Statement counters and timers (tests, benchmarks/statements.py) see it as they see any other.
+    dispatch = connection.dispatch
     try:
         if dispatch.before_cursor_execute:
             dispatch.before_cursor_execute(connection, cursor, plan.sql, arguments, None, False)

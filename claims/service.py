@@ -86,11 +86,13 @@ _CLAIM_TABLE, _SUBSCRIPTION_TABLE = Claim.__table__, Subscription.__table__
 _WORDING_TABLE, _SUBMISSION_TABLE = Wording.__table__, Submission.__table__
 # What a claim's view needs (not its appearances: a JSON column decoded for nothing on every candidate).
 _VIEWED = tuple(column for column in _CLAIM_TABLE.c if column.name not in ("appearances", "claim_date"))
-_CLAIMS = core_select(*_VIEWED).where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+_CLAIMS = Prepared(core_select(*_VIEWED).where(col(Claim.id).in_(bindparam("ids", expanding=True))))
 # What choosing among a search's claims needs: of up to 20 claims, one or a few are shown (and read whole then);
 # the rest cost their timestamps' decoding for nothing.
-_LIVE = core_select(_CLAIM_TABLE.c.id, _CLAIM_TABLE.c.status, _CLAIM_TABLE.c.merged_into_id).where(
-    _CLAIM_TABLE.c.id.in_(bindparam("ids", expanding=True))
+_LIVE = Prepared(
+    core_select(_CLAIM_TABLE.c.id, _CLAIM_TABLE.c.status, _CLAIM_TABLE.c.merged_into_id).where(
+        _CLAIM_TABLE.c.id.in_(bindparam("ids", expanding=True))
+    )
 )
 _ASKED_AT = bindparam("asked_at", type_=_CLAIM_TABLE.c.last_asked_at.type)
 # One UPDATE, so concurrent asks on PostgreSQL never lose a count; it returns the claim's row as it is after.
@@ -104,7 +106,7 @@ _ADD_ASK = Prepared(
     )
     .returning(*_VIEWED)
 )
-_TAKE_ASK = (
+_TAKE_ASK = Prepared(
     update(_CLAIM_TABLE)
     .where(_CLAIM_TABLE.c.id == bindparam("claim"), _CLAIM_TABLE.c.ask_count > 0)
     .values(ask_count=_CLAIM_TABLE.c.ask_count - 1)
@@ -121,7 +123,7 @@ _RECORD = Prepared(
 # probed each one's wordings, under the queue's lock, 0.77 ms with 400 pending and growing with the queue. No
 # index serves `!=`, so the fingerprint's index drives the lookup whatever the statistics say.
 assert set(Status) - {Status.PUBLISHED} == {Status.PENDING, Status.REJECTED, Status.MERGED}
-_PENDING_BY_FINGERPRINT = (
+_PENDING_BY_FINGERPRINT = Prepared(
     core_select(*_VIEWED)
     .join(_WORDING_TABLE, _WORDING_TABLE.c.claim_id == _CLAIM_TABLE.c.id)
     .where(_WORDING_TABLE.c.fingerprint == bindparam("key"), _CLAIM_TABLE.c.status != Status.PUBLISHED)
@@ -129,10 +131,28 @@ _PENDING_BY_FINGERPRINT = (
     .limit(1)
 )
 _CLAIM_BY_ID = core_select(*_VIEWED).where(_CLAIM_TABLE.c.id == bindparam("claim"))
-_CLAIM_BY_ID_LOCKED = _CLAIM_BY_ID.with_for_update()
-_NEW_CLAIM = insert(_CLAIM_TABLE).returning(*_VIEWED)
-_NEW_WORDING = insert(_WORDING_TABLE)
-_SUBMISSION_CLAIM = core_select(_SUBMISSION_TABLE.c.claim_id).where(_SUBMISSION_TABLE.c.id == bindparam("id"))
+_CLAIM_BY_ID_LOCKED = Prepared(_CLAIM_BY_ID.with_for_update())
+_NEW_CLAIM = Prepared(
+    insert(_CLAIM_TABLE).returning(*_VIEWED),
+    [
+        "text",
+        "lang",
+        "status",
+        "ask_count",
+        "first_asked_at",
+        "last_asked_at",
+        "created_at",
+        "updated_at",
+        "appearances",
+        "version",
+    ],
+)
+_NEW_WORDING = Prepared(
+    insert(_WORDING_TABLE), ["claim_id", "text", "lang", "kind", "fingerprint", "created_at", "created_by"]
+)
+_SUBMISSION_CLAIM = Prepared(
+    core_select(_SUBMISSION_TABLE.c.claim_id).where(_SUBMISSION_TABLE.c.id == bindparam("id"))
+)
 # A submission moved off a claim ("not what I meant") takes its sender's subscription to that claim with it,
 # unless another of their submissions still counts on the claim.
 _DROP_MOVED_SUBSCRIPTION = (
@@ -1204,7 +1224,9 @@ class ClaimService:
             with self.db.transaction() as connection:
                 if not self.db.sqlite:
                     advisory_xact_lock(connection, QUEUE_LOCK_KEY)
-                claim: ClaimRow | None = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).first()
+                claim: ClaimRow | None = next(
+                    iter(run_prepared(connection, _PENDING_BY_FINGERPRINT, {"key": key})), None
+                )
                 if claim is None and similar is None:
                     # Published a moment ago: the text is no longer a repeat of a pending claim (rare; searched
                     # inside the transaction, so nothing else is queued meanwhile).
@@ -1220,14 +1242,14 @@ class ClaimService:
                     score = hit.score
                 new = claim is None
                 earlier = (
-                    connection.execute(_SUBMISSION_CLAIM, {"id": submission_id}).scalar_one()
+                    run_prepared(connection, _SUBMISSION_CLAIM, {"id": submission_id})[0][0]
                     if submission_id is not None
                     else None
                 )
                 if claim is None:
                     claim = self._new_claim(connection, query, key, user_id, now)  # its ask counted
                     if earlier is not None:
-                        connection.execute(_TAKE_ASK, {"claim": earlier})
+                        run_prepared(connection, _TAKE_ASK, {"claim": earlier})
                     score = 1.0
                 else:
                     if not current:
@@ -1300,7 +1322,8 @@ class ClaimService:
     @staticmethod
     def _new_claim(connection: Connection, query: Query, key: str, user_id: int | None, now: datetime) -> Row:
         """A new pending claim for a queued text (its first ask counted), with that text as its first wording."""
-        claim = connection.execute(
+        (claim,) = run_prepared(
+            connection,
             _NEW_CLAIM,
             {
                 "text": query.text,
@@ -1314,8 +1337,9 @@ class ClaimService:
                 "appearances": [],
                 "version": 1,
             },
-        ).one()
-        connection.execute(
+        )
+        run_prepared(
+            connection,
             _NEW_WORDING,
             {
                 "claim_id": claim.id,
@@ -1333,7 +1357,7 @@ class ClaimService:
     def _live_row(connection: Connection, claim_id: int) -> Row:
         """The claim `claim_id` stands for now, merges followed, each row locked (so no merge moves it on)."""
         for _ in range(33):
-            row = connection.execute(_CLAIM_BY_ID_LOCKED, {"claim": claim_id}).first()
+            row = next(iter(run_prepared(connection, _CLAIM_BY_ID_LOCKED, {"claim": claim_id})), None)
             if row is None:
                 raise NotFound("no such claim", claim_id=claim_id)
             if row.merged_into_id is None:
@@ -1368,7 +1392,7 @@ class ClaimService:
         if from_id == to_id:
             return None
         if from_id is not None:
-            session.execute(_TAKE_ASK, {"claim": from_id})
+            run_prepared(session, _TAKE_ASK, {"claim": from_id})
         return self._add_ask(session, to_id, now)
 
     @staticmethod
@@ -1548,7 +1572,7 @@ def _claim_views(reader: Session | Connection, claims: list[ClaimRow]) -> list[C
     if not claims:
         return []
     connection = as_connection(reader)
-    rows = {r.id: r for r in connection.execute(_CLAIMS, {"ids": [c.id for c in claims]})}
+    rows = {r.id: r for r in run_prepared(connection, _CLAIMS, {"ids": [c.id for c in claims]})}
     return claim_views(connection, [rows[c.id] for c in claims])
 
 

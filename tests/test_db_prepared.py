@@ -13,6 +13,7 @@ from claims import service as service_module
 from claims.db import Prepared, run_prepared
 from claims.models import Submission, Subscription
 from claims.service import ClaimService
+from claims.text import fingerprint
 from claims.views import Outcome
 from tests.conftest import ADMIN_ID
 
@@ -33,11 +34,21 @@ def test_the_reads_return_what_sqlalchemy_returns(demo: ClaimService) -> None:
     demo.grant(actor_id=ADMIN_ID, user_id=REVIEWER)
     answered = demo.check(text="Putin and Kim Jong-un met in Moscow", user_id=ASKER, chat_id=ASKER)
     assert answered.outcome == Outcome.ANSWERED and answered.answer.claim.verdict is not None
+    queued = demo.check(
+        text="A giraffe was elected mayor of a town in Normandy", user_id=ASKER, chat_id=ASKER
+    )
+    queued_key = fingerprint(queued.text)
     cases = [
         (service_module._PERSON, {"user_id": REVIEWER}),
         (service_module._PERSON, {"user_id": 999}),  # nobody: no row
         (convert._VERDICTS_OF_CLAIM, {"claim": answered.answer.claim.id}),
         (indexing._WORDINGS_AFTER, {"after": 0}),
+        # An expanding parameter (IN a list), written out per length of list.
+        (service_module._LIVE, {"ids": [answered.answer.claim.id]}),
+        (service_module._LIVE, {"ids": [1, 2, 3, 999]}),
+        (service_module._CLAIMS, {"ids": [2, 3]}),
+        (convert._VERDICTS_OF_CLAIMS, {"ids": [1, answered.answer.claim.id, 4]}),
+        (service_module._PENDING_BY_FINGERPRINT, {"key": queued.queued and queued_key}),
     ]
     with demo.db.engine.connect() as connection:
         for prepared, params in cases:
@@ -105,6 +116,43 @@ def test_the_writes_store_what_sqlalchemy_stores(demo: ClaimService) -> None:
     assert [tuple(row) for row in subscriptions] == [(77, 78, True, now), (79, 80, True, now)]
     stored = text("SELECT active, created_at FROM subscription WHERE user_id = :user")
     assert demo.db.rows(stored, {"user": 77}) == demo.db.rows(stored, {"user": 79})
+
+
+def test_a_new_claim_and_its_wording_are_stored_as_sqlalchemy_stores_them(service: ClaimService) -> None:
+    now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    claim = {
+        "lang": "fr",
+        "status": "pending",
+        "ask_count": 1,
+        "first_asked_at": now,
+        "last_asked_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "appearances": ["https://example.org/a"],  # JSON
+        "version": 1,
+    }
+    with service.db.transaction() as connection:
+        (mine,) = run_prepared(connection, service_module._NEW_CLAIM, {**claim, "text": "Un texte"})
+        theirs = connection.execute(service_module._NEW_CLAIM.statement, {**claim, "text": "Un autre"}).one()
+        for row in (mine, theirs):
+            wording = {"claim_id": row.id, "text": row.text, "lang": "fr", "kind": "user", "created_by": None}
+            statement = service_module._NEW_WORDING
+            values = {**wording, "fingerprint": fingerprint(row.text), "created_at": now}
+            if row is mine:
+                run_prepared(connection, statement, values)
+            else:
+                connection.execute(statement.statement, values)
+    # Returned as a select returns them: the same values but for the id and the text.
+    assert mine.id != theirs.id and mine.text == "Un texte"
+    assert mine._asdict() | {"id": 0, "text": ""} == theirs._asdict() | {"id": 0, "text": ""}
+    stored = text("SELECT * FROM claim WHERE id = :id")
+    mine_stored, theirs_stored = (service.db.rows(stored, {"id": i})[0] for i in (mine.id, theirs.id))
+    assert (
+        mine_stored[2:] == theirs_stored[2:]
+    )  # all but id and text, as stored (JSON and timestamps as text)
+    words = text("SELECT claim_id, lang, kind, created_at, created_by FROM wording ORDER BY id")
+    rows = service.db.rows(words)
+    assert [row[1:] for row in rows] == [rows[0][1:]] * 2 and [row[0] for row in rows] == [mine.id, theirs.id]
 
 
 def test_a_driver_error_comes_out_as_sqlalchemys(service: ClaimService) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, text
 
+from claims.db import run_prepared
 from claims.demo import REVIEWS, load_demo
 from claims.errors import InvalidInput
 from claims.matching import Matcher, prepare_query
@@ -203,7 +204,7 @@ def test_the_queue_finds_an_exact_repeat_by_its_fingerprint_whatever_the_statist
 
     with service.db.engine.connect() as connection:
         event.listen(connection, "before_cursor_execute", capture)
-        found = connection.execute(_PENDING_BY_FINGERPRINT, {"key": key}).one()
+        (found,) = run_prepared(connection, _PENDING_BY_FINGERPRINT, {"key": key})
         event.remove(connection, "before_cursor_execute", capture)
         plan = "\n".join(
             row[0] for row in connection.exec_driver_sql("EXPLAIN ANALYZE " + sent[0][0], sent[0][1])
