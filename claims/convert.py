@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from claims.db import Prepared, run_prepared
+from claims.db import Prepared, as_connection, run_prepared
 from claims.models import Claim, Source, Submission, Subscription, Verdict, Wording
 from claims.ratings import Rating
 from claims.views import (
@@ -99,12 +99,6 @@ def _verdicts_of(connection: Connection, claim_ids: list[int]) -> dict[int, list
         claim_id: [_verdict_view(verdict, tuple(sources)) for verdict, sources in verdicts]
         for claim_id, verdicts in grouped.items()
     }
-
-
-def as_connection(reader: Session | Connection) -> Connection:
-    """The connection a read goes through: a session's own, or the connection itself (a write made of Core
-    statements has no session)."""
-    return reader.connection() if isinstance(reader, Session) else reader
 
 
 def claim_views(

@@ -84,7 +84,9 @@ class Prepared:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     sql: str
-    defaults: dict[str, Any]  # every parameter, with the value the statement itself gives (a literal) or None
+    defaults: dict[
+        str, Any
+    ]  # every parameter, with the value the statement gives (a literal) or a placeholder
     expansions: tuple[tuple[str, tuple[str, ...]], ...]  # an expanding parameter: the names its items take
     processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # parameters the driver takes converted
     positional: tuple[str, ...] | None  # parameter names in order, for a driver taking `?`; None: by name
@@ -130,10 +132,24 @@ class _Plan:
         )
 
 
+def as_connection(reader: Session | Connection) -> Connection:
+    """The connection a statement goes through: a session's own (inside its transaction), or the connection
+    itself (a write made of Core statements has no session)."""
+    return reader.connection() if isinstance(reader, Session) else reader
+
+
 def run_prepared(executor: Connection | Session, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
     """Run `prepared` on a connection, or on a session's connection (inside its transaction); its rows."""
-    connection = executor.connection() if isinstance(executor, Session) else executor
-    return _run_prepared(connection, prepared, params)
+    return _run_prepared(as_connection(executor), prepared, params)
+
+
+def _rows_of(
+    connection: Connection, statement: Executable | Prepared, params: Mapping[str, Any] | None
+) -> list:
+    """Every row of `statement` on `connection`: a prepared one through the driver, any other through SQLAlchemy."""
+    if isinstance(statement, Prepared):
+        return _run_prepared(connection, statement, params or {})
+    return connection.execute(statement, params).all()
 
 
 def _run_prepared(connection: Connection, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
@@ -350,20 +366,14 @@ class Database:
         run once more, so a read only fails while the database is down."""
         if not self._reuse_reads:
             with self._guard(), self._read_engine.connect() as connection:
-                if isinstance(statement, Prepared):
-                    return _run_prepared(connection, statement, params or {})
-                return connection.execute(statement, params).all()
+                return _rows_of(connection, statement, params)
         retried = False
         while True:
             connection: Connection | None = None
             # `_guard` written out: a generator around every read costs ~10 us.
             try:
                 connection = _take(self._idle_reads, self._read_engine)
-                found = (
-                    _run_prepared(connection, statement, params or {})
-                    if isinstance(statement, Prepared)
-                    else connection.execute(statement, params).all()
-                )
+                found = _rows_of(connection, statement, params)
             except DBAPIError as exc:
                 if connection is not None:
                     connection.close()

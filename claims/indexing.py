@@ -40,7 +40,7 @@ Row = tuple[int, int, str, str | None]
 
 def _page(db: Database, watermark: int) -> list[Row]:
     """`(id, claim_id, text, lang)` of the first `WORDINGS_PAGE` wordings above `watermark`."""
-    return [tuple(row) for row in db.rows(_WORDINGS_AFTER, {"after": watermark})]
+    return list(db.rows(_WORDINGS_AFTER, {"after": watermark}))  # named tuples of those four
 
 
 def _pages_from(db: Database, page: list[Row]) -> Iterator[Row]:

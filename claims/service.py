@@ -16,8 +16,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from claims import transfer
-from claims.convert import as_connection, claim_view, claim_views, submission_views, verdict_views
-from claims.db import Database, Prepared, advisory_xact_lock, hold_wording_ids, run_prepared, upgrade
+from claims.convert import claim_view, claim_views, submission_views, verdict_views
+from claims.db import (
+    Database,
+    Prepared,
+    advisory_xact_lock,
+    as_connection,
+    hold_wording_ids,
+    run_prepared,
+    upgrade,
+)
 from claims.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from claims.indexing import repair_matcher, sync_matcher
 from claims.matching import Hit, MatchConfig, Matcher, Query, Tier, prepare_query
